@@ -1,0 +1,15 @@
+"""Gunicorn settings, read with ``gunicorn -c python:newsroom.gunicorn``."""
+
+import multiprocessing
+import os
+
+bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Load the app once in the master so workers start fast and share memory.
+preload_app = True
+accesslog = "-"
+errorlog = "-"

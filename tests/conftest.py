@@ -1,0 +1,16 @@
+import pytest
+from django.conf import settings
+
+
+def pytest_configure(config):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Uploads made by a test land in a temporary folder, never in the project's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

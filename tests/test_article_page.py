@@ -1,0 +1,154 @@
+"""The article page, as a reader arriving from a share link sees it."""
+
+from datetime import timedelta
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author
+
+SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
+
+
+class SeedArticlePageTests(TestCase):
+    fixtures = ["demo"]
+
+    def setUp(self):
+        self.response = self.client.get(SEED_URL)
+
+    def test_page_shows_headline_dateline_standfirst_byline_and_time(self):
+        self.assertContains(
+            self.response,
+            '<h1 id="article-title" class="article__title">'
+            "Des troupes nord-coréennes soutiennent la Russie en Ukraine</h1>",
+            html=True,
+        )
+        self.assertContains(self.response, '<p class="article__dateline">Paris</p>', html=True)
+        self.assertContains(self.response, "Traditionnellement isolée, la Corée du Nord")
+        self.assertContains(self.response, 'rel="author">La rédaction</a>')
+        self.assertContains(self.response, "27 octobre 2024 · 20:45")
+
+    def test_body_list_is_a_real_list_with_bold_lead_phrases(self):
+        self.assertContains(
+            self.response,
+            "<li><strong>Renforcement des relations diplomatiques</strong> : La Corée du Nord "
+            "cherche à consolider ses liens avec la Russie, avec l'espoir de recevoir un soutien "
+            "économique et militaire.</li>",
+            html=True,
+        )
+
+    def test_sidebar_links_the_front_line_pieces_with_their_times(self):
+        related = self.response.context["related_articles"]
+        self.assertEqual(
+            [article.title for article in related],
+            [
+                "L'Ukraine échoue à percer les défenses russes, tensions croissantes",
+                "Zelensky inquiet : troupes nord-coréennes bientôt en Russie ?",
+            ],
+        )
+        content = self.response.content.decode()
+        sidebar = content[content.index('<aside class="related"') :]
+        self.assertIn("27 octobre 2024 · 19:37", sidebar)
+        self.assertIn("27 octobre 2024 · 13:30", sidebar)
+        for article in related:
+            self.assertIn(f'href="{article.get_absolute_url()}"', sidebar)
+
+    def test_tags_link_to_their_pages(self):
+        self.assertContains(self.response, '<a href="/tags/coree-du-nord/">Corée du Nord</a>')
+        self.assertContains(self.response, '<a href="/tags/otan/">OTAN</a>')
+
+    def test_share_block_offers_copy_link_web_share_and_plain_links(self):
+        self.assertContains(self.response, "Partager cet article")
+        self.assertContains(self.response, "data-copy-link")
+        self.assertContains(self.response, "data-web-share")
+        for prefix in (
+            "https://x.com/intent/post?",
+            "https://www.facebook.com/sharer/sharer.php?u=",
+            "https://wa.me/?text=",
+            "https://t.me/share/url?url=",
+            "https://www.linkedin.com/sharing/share-offsite/?url=",
+            "mailto:?subject=",
+        ):
+            self.assertContains(self.response, f'href="{prefix}')
+
+    def test_page_is_french_and_in_the_site_layout(self):
+        self.assertContains(self.response, '<html lang="fr">')
+        self.assertContains(
+            self.response, '<a class="skip-link" href="#content">Aller au contenu</a>'
+        )
+        self.assertContains(self.response, '<main id="content"')
+
+
+class ShareLinkTests(TestCase):
+    @override_settings(SITE_URL="https://news.example", ALLOWED_HOSTS=["evil.example"])
+    def test_share_url_comes_from_site_url_never_from_the_host_header(self):
+        article = make_article(title="Trêve")
+        response = self.client.get(article.get_absolute_url(), HTTP_HOST="evil.example")
+        self.assertContains(response, f'value="https://news.example{article.get_absolute_url()}"')
+        self.assertNotContains(response, "evil.example")
+
+
+class ArticleAddressTests(TestCase):
+    def test_known_slug_under_a_wrong_date_redirects_permanently(self):
+        article = make_article(title="Frappe à Kharkiv")
+        response = self.client.get(
+            reverse(
+                "articles:detail",
+                kwargs={"year": 2001, "month": 1, "day": 1, "slug": article.slug},
+            )
+        )
+        self.assertRedirects(response, article.get_absolute_url(), status_code=301)
+
+    def test_impossible_date_with_a_known_slug_redirects(self):
+        article = make_article(title="Frappe à Odessa")
+        response = self.client.get(f"/articles/2024/13/45/{article.slug}/")
+        self.assertRedirects(response, article.get_absolute_url(), status_code=301)
+
+    def test_unknown_slug_is_not_found(self):
+        response = self.client.get("/articles/2024/10/27/nothing-here/")
+        self.assertEqual(response.status_code, 404)
+
+    def test_draft_is_not_found(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        self.assertEqual(self.client.get(draft.get_absolute_url()).status_code, 404)
+
+    def test_scheduled_article_is_not_found_before_its_time(self):
+        scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+        self.assertEqual(self.client.get(scheduled.get_absolute_url()).status_code, 404)
+
+
+class RevisedArticleTests(TestCase):
+    def test_significant_update_shows_updated_on(self):
+        article = make_article(
+            published_at=timezone.now() - timedelta(days=1), revised_at=timezone.now()
+        )
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Mis à jour le")
+
+    def test_no_update_line_without_a_significant_update(self):
+        response = self.client.get(make_article().get_absolute_url())
+        self.assertNotContains(response, "Mis à jour le")
+
+
+class ArticlePageQueryTests(TestCase):
+    """The article page costs the same few queries however much surrounds the article."""
+
+    def assert_page_queries(self, article, expected=4):
+        with self.assertNumQueries(expected):
+            response = self.client.get(article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+
+    def test_query_count_with_one_tag_and_one_related_article(self):
+        article = make_article(tags=["Ukraine"])
+        make_article(tags=["Ukraine"])
+        self.assert_page_queries(article)
+
+    def test_query_count_with_many_tags_authors_and_related_articles(self):
+        authors = [make_author() for _ in range(4)]
+        tags = [f"Tag {i}" for i in range(12)]
+        article = make_article(tags=tags, authors=authors)
+        for i in range(20):
+            make_article(tags=tags[: i % 12 + 1], authors=authors)
+        self.assert_page_queries(article)
