@@ -25,6 +25,9 @@ QUALITY = 82
 
 def validate_hero_image(upload):
     """Refuse anything but a JPEG, PNG or WebP of at most 15 MB and 40 megapixels."""
+    if getattr(upload, "_committed", False):
+        # Already stored, so already checked: saving an article does not reopen its image.
+        return
     if upload.size > MAX_BYTES:
         raise ValidationError(_("The image is larger than 15 MB."), code="too_large")
     upload.seek(0)

@@ -115,6 +115,18 @@ class EditorTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
 
+    def test_admin_pages_answer(self):
+        article = make_article()
+        for url in (
+            reverse("admin:index"),
+            reverse("admin:articles_article_add"),
+            change_url(article),
+            reverse("admin:articles_article_history", args=[article.pk]),
+            reverse("admin:articles_article_compare", args=[article.pk]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
     def test_editor_publishes_from_the_change_form(self):
         draft = make_article(status=Article.Status.DRAFT)
         response = self.client.post(change_url(draft), change_form_data(draft, status="published"))
