@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format superuser messages clean
+.PHONY: run test lint format superuser messages lock audit clean
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins the versions tested together; pyproject.toml keeps the ranges.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
 	touch $@
 
 run: $(VENV)/.installed
@@ -41,5 +42,18 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
+# Re-pin after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e ".[test]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lock-venv
+
+# Known vulnerabilities in the pinned set (needs the PyPI JSON API, so it is not part of CI).
+audit:
+	test -x .audit-venv/bin/pip-audit || ($(PYTHON) -m venv .audit-venv && .audit-venv/bin/pip install --quiet pip-audit)
+	.audit-venv/bin/pip-audit --strict -r requirements.lock
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .audit-venv staticfiles .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles.cache import is_anonymous
 from articles.models import Article, Author
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -67,7 +68,10 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.staff_preview = request.user.has_perm("articles.view_article")
+        # Readers without a session cookie skip the session lookup, which would vary the page.
+        self.staff_preview = not is_anonymous(request) and request.user.has_perm(
+            "articles.view_article"
+        )
         self.preview_pk = previewed_pk(request.GET.get(QUERY_PARAMETER, ""))
 
     def get_queryset(self):

@@ -45,7 +45,7 @@ class StaffPreviewTests(TestCase):
 
     def test_live_page_for_readers_keeps_its_caching_and_has_no_banner(self):
         response = self.client.get(make_article(title="En ligne").get_absolute_url())
-        self.assertNotIn("Cache-Control", response)
+        self.assertIn("public", response["Cache-Control"])
         self.assertNotContains(response, "preview-banner")
 
 
@@ -78,3 +78,11 @@ class PreviewLinkTests(TestCase):
         self.client.force_login(make_user("Éditeurs"))
         response = self.client.get(f"/admin/articles/article/{self.draft.pk}/change/")
         self.assertContains(response, "?apercu=")
+
+
+class PreviewAndSharedCacheTests(TestCase):
+    def test_a_preview_link_never_fills_the_shared_cache(self):
+        draft = make_article(title="Brouillon partagé", status=Article.Status.DRAFT)
+        self.assertEqual(self.client.get(preview_url(draft)).status_code, 200)
+        # The next reader at the same address, without the link, learns nothing.
+        self.assertEqual(self.client.get(draft.get_absolute_url()).status_code, 404)

@@ -1,0 +1,37 @@
+import logging
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+HEALTH_CACHE_KEY = "healthz"
+
+
+def database_answers():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def cache_answers():
+    cache.set(HEALTH_CACHE_KEY, "ok", 10)
+    return cache.get(HEALTH_CACHE_KEY) == "ok"
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the cache both answer, else 503, for load balancers."""
+    checks = {}
+    for name, check in (("database", database_answers), ("cache", cache_answers)):
+        try:
+            checks[name] = "ok" if check() else "error"
+        except Exception:
+            logger.exception("Health check of the %s failed", name)
+            checks[name] = "error"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
