@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
+from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.links import absolute_url
@@ -152,6 +153,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
         (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
     ]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The editor's import map is an inline script: this request's CSP nonce lets it run.
+        context["media"] = Media.from_media(context["media"], nonce=str(request.csp_nonce))
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authors", "tags")

@@ -1,9 +1,12 @@
 """The body editor, and the server-side sanitising that holds whatever the browser sends."""
 
+import re
+
 from django.test import TestCase
+from django.urls import reverse
 
 from articles.admin import ArticleAdminForm
-from tests.factories import make_article
+from tests.factories import make_article, make_user
 
 # Known payloads, each with what must not survive it.
 XSS_PAYLOADS = [
@@ -53,3 +56,15 @@ class EditorWidgetTests(TestCase):
         media = str(ArticleAdminForm().media)
         self.assertIn("/static/django_prose_editor/", media)
         self.assertNotIn("//cdn", media)
+
+
+class EditorUnderCspTests(TestCase):
+    def test_editor_import_map_runs_under_the_content_security_policy(self):
+        self.client.force_login(make_user("Éditeurs"))
+        response = self.client.get(reverse("admin:articles_article_add"))
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        self.assertContains(response, f'<script type="importmap" nonce="{nonce}">')
+
+    def test_reader_pages_carry_no_nonce(self):
+        response = self.client.get(make_article().get_absolute_url())
+        self.assertNotIn("nonce", response["Content-Security-Policy"])
