@@ -131,7 +131,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["pinned_related"]
     actions = ["publish", "unpublish"]
     inlines = [CorrectionInline]
-    history_list_display = ["status", "published_at"]
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "dateline", "standfirst", "body"]}),
@@ -158,6 +157,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # The editor's import map is an inline script: this request's CSP nonce lets it run.
         context["media"] = Media.from_media(context["media"], nonce=str(request.csp_nonce))
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        if "adminform" in context:
+            # The form restoring a revision carries the same editor, with its media as a string.
+            media = self.media + context["adminform"].media
+            context["media"] = Media.from_media(media, nonce=str(request.csp_nonce))
+        return super().render_history_view(request, template, context, **kwargs)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authors", "tags")

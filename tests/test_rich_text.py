@@ -61,9 +61,17 @@ class EditorWidgetTests(TestCase):
 class EditorUnderCspTests(TestCase):
     def test_editor_import_map_runs_under_the_content_security_policy(self):
         self.client.force_login(make_user("Éditeurs"))
-        response = self.client.get(reverse("admin:articles_article_add"))
-        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-        self.assertContains(response, f'<script type="importmap" nonce="{nonce}">')
+        article = make_article()
+        revision = article.history.get()
+        for url in (
+            reverse("admin:articles_article_add"),
+            reverse("admin:articles_article_simple_history", args=[article.pk, revision.pk]),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                policy = response["Content-Security-Policy"]
+                nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+                self.assertContains(response, f'<script type="importmap" nonce="{nonce}">')
 
     def test_reader_pages_carry_no_nonce(self):
         response = self.client.get(make_article().get_absolute_url())
