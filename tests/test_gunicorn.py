@@ -37,13 +37,18 @@ class GracefulReloadTests(SimpleTestCase):
         self.env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.database}",
+            "STATIC_ROOT": str(self.folder / "static"),
             "SECRET_KEY": secrets.token_urlsafe(50),
             "PORT": str(self.port),
             "WEB_CONCURRENCY": "2",
             "DEBUG": "",
         }
         manage = [sys.executable, "manage.py"]
-        for command in (["migrate", "--noinput"], ["loaddata", "demo"]):
+        for command in (
+            ["migrate", "--noinput"],
+            ["loaddata", "demo"],
+            ["collectstatic", "--noinput"],
+        ):
             subprocess.run(
                 manage + command + ["--verbosity", "0"], env=self.env, cwd=BASE_DIR, check=True
             )
