@@ -68,7 +68,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         except Http404:
             # A known slug under a wrong or outdated date, or a slug an editor has since
             # changed: send readers to the canonical URL.
-            article = self.get_queryset().by_slug(kwargs["slug"])
+            article = Article.objects.published().by_slug(kwargs["slug"])
             if article is None:
                 raise
             return redirect(article, permanent=True)

@@ -30,6 +30,19 @@ class ShortLinkTests(TestCase):
             with self.subTest(article=article.title):
                 self.assertEqual(self.client.get(article.get_short_url()).status_code, 404)
 
+    def test_short_link_costs_one_query(self):
+        article = make_article()
+        with self.assertNumQueries(1):
+            self.client.get(article.get_short_url())
+
+    def test_old_slug_redirect_costs_three_queries(self):
+        """The failed date lookup, the current slug, then the former one."""
+        article = make_article(slug="before")
+        article.slug = "after"
+        article.save()
+        with self.assertNumQueries(3):
+            self.client.get(article.get_absolute_url().replace("after", "before"))
+
     def test_short_link_to_nothing_is_not_found(self):
         self.assertEqual(self.client.get("/a/999999/").status_code, 404)
         self.assertEqual(self.client.get("/a/abc/").status_code, 404)
