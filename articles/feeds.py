@@ -55,7 +55,7 @@ class LatestArticlesFeed(Feed):
         return absolute_url(item.get_absolute_url())
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all())
+        return ", ".join(author.name for author in item.authors.all()) or None
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

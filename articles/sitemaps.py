@@ -6,7 +6,6 @@ comes from SITE_URL instead, and the index is a small view of our own for the sa
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -29,10 +28,11 @@ class SiteSitemap(Sitemap):
     """Addresses from SITE_URL, whatever the request says."""
 
     def get_protocol(self, protocol=None):
-        return urlsplit(settings.SITE_URL).scheme
+        return settings.SITE_URL.split("://", 1)[0]
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        # Everything after the scheme, so a SITE_URL with a path prefix keeps it.
+        return settings.SITE_URL.split("://", 1)[1]
 
 
 class ArticleSitemap(SiteSitemap):
