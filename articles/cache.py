@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "reader-pages:generation"
 WATCHED_APPS = {"articles", "taggit"}
+# The query parameters that change a reader page: listings' and sitemaps' page numbers.
+PAGE_PARAMETERS = ("page", "p")
 
 
 def bump_generation(sender=None, **kwargs):
@@ -39,7 +41,8 @@ def page_key(request):
     its entry instead of filling the cache with copies.
     """
     generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
-    address = f"{request.path}?page={request.GET.get('page', '')}"
+    pages = [request.GET.get(name, "") for name in PAGE_PARAMETERS]
+    address = f"{request.path}?{pages}"
     return "reader-page:" + hashlib.sha256(f"{generation}:{address}".encode()).hexdigest()
 
 

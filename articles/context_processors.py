@@ -1,6 +1,21 @@
 from django.conf import settings
+from django.utils.encoding import escape_uri_path
+
+from articles.links import absolute_url
 
 
 def site(request):
     """The site's name and public address, for the layout and absolute links."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "canonical_url": canonical_url(request),
+    }
+
+
+def canonical_url(request):
+    """This page's address from SITE_URL: tracking parameters and the like are dropped, a page
+    number past the first is kept, since that page lists other articles."""
+    page = request.GET.get("page", "")
+    query = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    return absolute_url(escape_uri_path(request.path)) + query

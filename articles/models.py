@@ -1,17 +1,31 @@
+from hashlib import sha256
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles import share_card
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
+
+
+class ShareImage(NamedTuple):
+    url: str
+    width: int
+    height: int
+    alt: str
 
 
 class Author(models.Model):
@@ -50,6 +64,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a list of article teasers shows, in a constant number of queries."""
         return self.prefetch_related("authors")
+
+    def by_slug(self, slug):
+        """The article with this slug now, or else the one that had it before an edit."""
+        return self.filter(slug=slug).first() or self.filter(former_slugs__slug=slug).first()
 
 
 class Article(models.Model):
@@ -119,6 +137,8 @@ class Article(models.Model):
     )
     # Optimistic locking: every save counts, and an admin form saved from an older count is refused.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # Drawn at save time for link previews when there is no hero image; see draw_share_card().
+    share_card = models.ImageField(upload_to="share-cards/", blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     # The lock counter is not history: a restored revision keeps the current count.
@@ -149,7 +169,15 @@ class Article(models.Model):
         elif not self.hero_image:
             self.hero_renditions = []
         self.version += 1
+        self.draw_share_card()
+        former_slug = self.pk and (
+            Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        )
         super().save(*args, **kwargs)
+        if former_slug and former_slug != self.slug:
+            # Links shared before the change keep working (a date change needs nothing: the
+            # detail view already redirects a known slug under another date).
+            FormerSlug.objects.update_or_create(slug=former_slug, defaults={"article": self})
 
     def get_absolute_url(self):
         # The date in the URL is the Paris date, as readers see it on the page.
@@ -158,6 +186,9 @@ class Article(models.Model):
             "articles:detail",
             kwargs={"year": local.year, "month": local.month, "day": local.day, "slug": self.slug},
         )
+
+    def get_short_url(self):
+        return reverse("articles:short", kwargs={"pk": self.pk})
 
     def clean(self):
         if self.hero_image and not self.hero_alt.strip():
@@ -201,6 +232,44 @@ class Article(models.Model):
     def hero_srcset_webp(self):
         return srcset(self.hero_renditions, "webp")
 
+    @property
+    def last_modified(self):
+        """When readers last saw the article change: its last save, or its publication if later."""
+        return max(self.updated_at, self.published_at)
+
+    @property
+    def section(self):
+        """The tag that stands for the article's section in previews and breadcrumbs."""
+        return min(self.tags.all(), key=lambda tag: tag.name, default=None)
+
+    @property
+    def share_image(self):
+        """The picture link previews show: the hero image, or else the drawn share card."""
+        if self.hero_image:
+            return ShareImage(self.hero_image.url, self.hero_width, self.hero_height, self.hero_alt)
+        if self.share_card:
+            return ShareImage(self.share_card.url, share_card.WIDTH, share_card.HEIGHT, self.title)
+        return None
+
+    def draw_share_card(self):
+        """Draw the share card once, and again only when what it shows changes.
+
+        The file is named by a hash of its text, so an unchanged headline reuses the file.
+        """
+        if self.hero_image:
+            return
+        with override(settings.LANGUAGE_CODE):
+            date_text = date_format(timezone.localtime(self.published_at), "j F Y")
+        text = [settings.SITE_NAME, self.title, date_text]
+        digest = sha256("\n".join(text).encode()).hexdigest()[:32]
+        name = f"share-cards/{digest}.png"
+        storage = self.share_card.storage
+        if self.share_card.name == name and storage.exists(name):
+            return
+        if not storage.exists(name):
+            name = storage.save(name, ContentFile(share_card.draw_share_card(*text)))
+        self.share_card.name = name
+
     def related(self, limit=5):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
@@ -241,7 +310,26 @@ class Correction(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # A correction is a significant update; update() leaves the editors' lock counter alone.
-        Article.objects.filter(pk=self.article_id).filter(
-            Q(revised_at__isnull=True) | Q(revised_at__lt=self.created_at)
-        ).update(revised_at=self.created_at)
+        # The page changed (Last-Modified follows updated_at) and a correction is a significant
+        # update. update() leaves the editors' lock counter alone: their open forms stay valid.
+        article = Article.objects.filter(pk=self.article_id)
+        article.update(updated_at=timezone.now())
+        article.filter(Q(revised_at__isnull=True) | Q(revised_at__lt=self.created_at)).update(
+            revised_at=self.created_at
+        )
+
+
+class FormerSlug(models.Model):
+    """A slug an article had before an editor changed it; its old links redirect to the article."""
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="former_slugs", verbose_name=_("article")
+    )
+
+    class Meta:
+        verbose_name = _("former slug")
+        verbose_name_plural = _("former slugs")
+
+    def __str__(self):
+        return self.slug

@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
-from articles import converters, views
+from articles import converters, feeds, sitemaps, views
 from articles.cache import shared_cache
 
 app_name = "articles"
@@ -34,5 +36,32 @@ urlpatterns = [
     path("tags/<slug:slug>/", shared_cache(views.TagArticleListView.as_view()), name="tag"),
     path(
         "authors/<slug:slug>/", shared_cache(views.AuthorArticleListView.as_view()), name="author"
+    ),
+    path("a/<int:pk>/", views.short_link, name="short"),
+    path("rss/", shared_cache(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("atom/", shared_cache(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("tags/<slug:slug>/rss/", shared_cache(feeds.TagFeed()), name="tag-feed-rss"),
+    path("tags/<slug:slug>/atom/", shared_cache(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    path("authors/<slug:slug>/rss/", shared_cache(feeds.AuthorFeed()), name="author-feed-rss"),
+    path(
+        "authors/<slug:slug>/atom/", shared_cache(feeds.AuthorAtomFeed()), name="author-feed-atom"
+    ),
+    path("sitemap.xml", shared_cache(sitemaps.index), name="sitemap-index"),
+    path(
+        "sitemap-news.xml",  # before the sections, which would match it
+        shared_cache(sitemap),
+        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="sitemap-news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        shared_cache(sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path(
+        "robots.txt",
+        shared_cache(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+        name="robots",
     ),
 ]

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.views.generic import (
     ArchiveIndexView,
     DateDetailView,
@@ -90,8 +91,11 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         try:
             response = super().get(request, *args, **kwargs)
         except Http404:
-            # A known slug under a wrong or outdated date: send readers to the canonical URL.
-            article = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
+            # A known slug under a wrong or outdated date, or a slug an editor has since
+            # changed: send readers to the canonical URL.
+            article = Article.objects.published().by_slug(kwargs["slug"])
+            if article is None:
+                raise
             return redirect(article, permanent=True)
         if self.get_allow_future():
             # What staff or a preview link see must never be kept by a shared cache.
@@ -101,8 +105,21 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related_articles"] = self.object.related()
+        context["related_articles"] = list(self.object.related())
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        # The page changes with the article and with its related list; ConditionalGetMiddleware
+        # answers 304 from this header and from the ETag of the content.
+        response = super().render_to_response(context, **response_kwargs)
+        changed = max(a.last_modified for a in [self.object, *context["related_articles"]])
+        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
+
+
+def short_link(request, pk):
+    """``/a/<id>/``: the permanent short link, redirecting to the article's canonical URL."""
+    return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
 
 
 class TagArticleListView(PublishedArticleMixin, ListView):

@@ -30,7 +30,7 @@ ENDPOINTS = [
     ("tag", "/tags/ukraine/", None, "cached"),
     ("month archive", "/archives/2024/10/", None, "cached"),
     ("search", "/search/?q=coree", None, "uncached"),
-    ("RSS feed", "/feeds/rss/", None, "cached"),
+    ("RSS feed", "/rss/", None, "cached"),
 ]
 
 TARGETS = {"cached": 0.70, "uncached": 0.25}

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import time_machine
 from django.contrib.auth.models import User
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.cache import page_key
 from articles.models import Article
 from tests.factories import make_article
 
@@ -200,3 +201,16 @@ class RedisCacheTests(TestCase):
 
     def test_healthz_answers_with_redis(self):
         self.assertEqual(self.client.get("/healthz").status_code, 200)
+
+
+class PageKeyTests(TestCase):
+    def test_page_numbers_of_listings_and_sitemaps_get_their_own_entries(self):
+        factory = RequestFactory()
+        keys = {
+            page_key(factory.get("/sitemap-articles.xml", query))
+            for query in ({}, {"p": "2"}, {"page": "2"}, {"p": "2", "page": "2"})
+        }
+        self.assertEqual(len(keys), 4)
+        self.assertEqual(
+            page_key(factory.get("/", {"utm_source": "x"})), page_key(factory.get("/"))
+        )

@@ -37,13 +37,13 @@ class GracefulReloadTests(SimpleTestCase):
         self.env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.database}",
+            "STATIC_ROOT": str(self.folder / "static"),
             "SECRET_KEY": secrets.token_urlsafe(50),
             "PORT": str(self.port),
             "WEB_CONCURRENCY": "2",
             "DEBUG": "",
         }
         manage = [sys.executable, "manage.py"]
-        # As `make run` does: without collected static files, pages cannot name their CSS.
         for command in (
             ["migrate", "--noinput"],
             ["loaddata", "demo"],

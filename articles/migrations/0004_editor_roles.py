@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("articles", "0002_newsroom_admin"),
+        ("articles", "0003_newsroom_admin"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,0 +1,112 @@
+"""RSS 2.0 and Atom feeds of the latest articles: the whole site, a tag, an author.
+
+Every link is absolute from SITE_URL: the syndication framework leaves absolute URLs alone
+and would otherwise take the domain from the request's Host header.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from articles.links import absolute_url
+from articles.models import Article, Author
+
+
+class LatestArticlesFeed(Feed):
+    """The site's feed; a subclass narrows it to the object its URL names (a tag, an author)."""
+
+    size = 30
+    description = _("French-language coverage of wars and crises, and its archive.")
+    page_url_name = "home"
+    url_name = "feed-rss"
+
+    def url(self, name, obj):
+        return absolute_url(reverse(f"articles:{name}", kwargs={"slug": obj.slug} if obj else {}))
+
+    def title(self, obj):
+        return f"{obj} – {settings.SITE_NAME}" if obj else settings.SITE_NAME
+
+    def link(self, obj):
+        return self.url(self.page_url_name, obj)
+
+    def feed_url(self, obj):
+        return self.url(self.url_name, obj)
+
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.articles(obj).prefetch_related("authors", "tags")[: self.size]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.authors.all()) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_modified
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    url_name = "feed-atom"
+
+
+class TagFeed(LatestArticlesFeed):
+    page_url_name = "tag"
+    url_name = "tag-feed-rss"
+
+    def get_object(self, request, slug):
+        # Like the tag page, a tag used only by drafts has no feed.
+        tags = Tag.objects.filter(article__in=Article.objects.published()).distinct()
+        return get_object_or_404(tags, slug=slug)
+
+    def description(self, obj):
+        return _("The latest articles about %(tag)s.") % {"tag": obj.name}
+
+    def articles(self, obj):
+        return super().articles(obj).filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    url_name = "tag-feed-atom"
+
+
+class AuthorFeed(LatestArticlesFeed):
+    page_url_name = "author"
+    url_name = "author-feed-rss"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def description(self, obj):
+        return _("The latest articles by %(author)s.") % {"author": obj.name}
+
+    def articles(self, obj):
+        return super().articles(obj).filter(authors=obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    url_name = "author-feed-atom"

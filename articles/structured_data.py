@@ -1,0 +1,131 @@
+"""schema.org data for search engines: NewsArticle and BreadcrumbList on an article page,
+WebSite with its SearchAction on the home page. Every address comes from SITE_URL."""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from articles.links import absolute_url
+
+CONTEXT = "https://schema.org"
+LANGUAGE = "fr-FR"
+LOGO = ("img/logo.png", 512, 512)
+# Inside <script>, these could end the element or open a comment: written as JSON escapes.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(*documents):
+    """Each document in its own ``<script type="application/ld+json">`` element."""
+    return format_html_join(
+        "\n",
+        '<script type="application/ld+json">{}</script>',
+        # Safe: SCRIPT_ESCAPES leaves no character that could end the script element.
+        (
+            (
+                mark_safe(
+                    json.dumps(doc, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+                        SCRIPT_ESCAPES
+                    )
+                ),
+            )
+            for doc in documents
+        ),
+    )
+
+
+def iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def home_url():
+    return absolute_url(reverse("articles:home"))
+
+
+def publisher():
+    path, width, height = LOGO
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": home_url(),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(path)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def news_article(article):
+    url = absolute_url(article.get_absolute_url())
+    data = {
+        "@context": CONTEXT,
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": iso(article.published_at),
+        "dateModified": iso(article.last_modified),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": absolute_url(author.get_absolute_url()),
+            }
+            for author in article.authors.all()
+        ],
+        "publisher": publisher(),
+        "keywords": [tag.name for tag in article.tags.all()],
+        "inLanguage": LANGUAGE,
+    }
+    if image := article.share_image:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(image.url),
+            "width": image.width,
+            "height": image.height,
+        }
+    if article.dateline:
+        data["dateline"] = article.dateline
+    return data
+
+
+def breadcrumbs(article):
+    """Home, the article's section when it has one, the article."""
+    trail = [(settings.SITE_NAME, home_url())]
+    if section := article.section:
+        trail.append((section.name, absolute_url(reverse("articles:tag", args=[section.slug]))))
+    trail.append((article.title, absolute_url(article.get_absolute_url())))
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def website():
+    # The search page answers /search/?q=…; its placeholder is schema.org's, not a URL pattern.
+    search = settings.SITE_URL + "/search/?q={search_term_string}"
+    return {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": home_url(),
+        "inLanguage": LANGUAGE,
+        "publisher": publisher(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": search},
+            "query-input": "required name=search_term_string",
+        },
+    }
