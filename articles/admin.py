@@ -216,7 +216,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
-            self.check_unpublishing_rights(obj)
+            self.check_publishing_rights(obj)
         if not change:
             obj.created_by = request.user
         if form.cleaned_data.get("significant_update"):
@@ -224,7 +224,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     @staticmethod
-    def check_unpublishing_rights(obj):
+    def check_publishing_rights(obj):
         """A last line behind the read-only fields: without the permission, status never moves.
 
         It also covers paths that build the instance elsewhere, such as restoring a revision.

@@ -28,6 +28,14 @@ class CorrectionTests(TestCase):
         article.refresh_from_db()
         self.assertEqual(article.revised_at, correction.created_at)
 
+    def test_correction_moves_last_modified_but_not_the_editors_lock(self):
+        article = make_article(published_at=timezone.now() - timedelta(days=1))
+        before = (article.last_modified, article.version)
+        Correction.objects.create(article=article, text="Lieu corrigé.")
+        article.refresh_from_db()
+        self.assertGreater(article.last_modified, before[0])
+        self.assertEqual(article.version, before[1])
+
     def test_editor_adds_a_correction_in_the_change_form(self):
         self.client.force_login(make_user("Éditeurs"))
         article = make_article()

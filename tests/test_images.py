@@ -126,6 +126,16 @@ class RenditionTests(TestCase):
         self.assertContains(response, 'width="2000" height="1000"')
         self.assertContains(response, 'alt="Une photo"')
 
+    def test_png_and_webp_are_accepted(self):
+        for image_format, mode in (("PNG", "RGBA"), ("PNG", "P"), ("WEBP", "RGB")):
+            with self.subTest(image_format=image_format, mode=mode):
+                buffer = io.BytesIO()
+                Image.new(mode, (600, 400)).save(buffer, image_format)
+                file = upload(buffer.getvalue(), f"image.{image_format.lower()}")
+                images.validate_hero_image(file)
+                article = make_article(hero_image=file, hero_alt="Une image")
+                self.assertEqual([r["width"] for r in article.hero_renditions], [480, 600])
+
     def test_clearing_the_image_clears_its_renditions(self):
         article = make_article(hero_image=upload(jpeg_with_gps()), hero_alt="Une photo")
         article.hero_image = None
