@@ -51,6 +51,12 @@ def is_anonymous(request):
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def is_private(response):
+    """The view said this page is for its requester only, as a preview is: never share it."""
+    directives = response.get("Cache-Control", "")
+    return "private" in directives or "no-store" in directives
+
+
 def shared_cache(view):
     """Serve anonymous GETs of ``view`` from the shared cache, and say so to CDNs and browsers.
 
@@ -74,7 +80,7 @@ def shared_cache(view):
             return response
 
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
+        if response.status_code == 200 and not response.cookies and not is_private(response):
             patch_cache_control(
                 response,
                 public=True,

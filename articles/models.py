@@ -5,18 +5,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles import share_card
 from articles.html import sanitize
+from articles.images import clean_and_render, srcset, validate_hero_image
 
 
 class ShareImage(NamedTuple):
@@ -107,16 +109,40 @@ class Article(models.Model):
         blank=True,
         width_field="hero_width",
         height_field="hero_height",
+        validators=[validate_hero_image],
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
     hero_credit = models.CharField(_("credit"), max_length=150, blank=True)
+    # Made at upload time (see articles.images), so pages build srcset without a query.
+    hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+    pinned_related = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="pinned_by",
+        verbose_name=_("pinned related articles"),
+        help_text=_("Shown first in the sidebar, before the articles sharing tags."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    # Optimistic locking: every save counts, and an admin form saved from an older count is refused.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     # Drawn at save time for link previews when there is no hero image; see draw_share_card().
     share_card = models.ImageField(upload_to="share-cards/", blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # The lock counter is not history: a restored revision keeps the current count.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -124,6 +150,7 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
 
     def __str__(self):
         return self.title
@@ -133,6 +160,15 @@ class Article(models.Model):
             self.slug = self.unique_slug()
         # Sanitise at write time so reader pages only ever read safe HTML.
         self.body = sanitize(self.body)
+        if self.hero_image and not self.hero_image._committed:
+            # A new upload: store it upright and stripped of metadata, with its renditions.
+            content, self.hero_width, self.hero_height, self.hero_renditions = clean_and_render(
+                self.hero_image.file
+            )
+            self.hero_image.file = content
+        elif not self.hero_image:
+            self.hero_renditions = []
+        self.version += 1
         self.draw_share_card()
         former_slug = self.pk and (
             Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
@@ -173,6 +209,30 @@ class Article(models.Model):
         return self.revised_at is not None and self.revised_at > self.published_at
 
     @property
+    def state(self):
+        """Draft, scheduled or live: scheduling is derived from the time, never stored."""
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        return "scheduled" if self.published_at > timezone.now() else "live"
+
+    def publish(self):
+        """Publish at the time set, or now if a draft's time has passed while it was written."""
+        if self.status == self.Status.DRAFT and self.published_at < timezone.now():
+            self.published_at = timezone.now()
+        self.status = self.Status.PUBLISHED
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
+    @property
+    def hero_srcset_jpeg(self):
+        return srcset(self.hero_renditions, "jpeg")
+
+    @property
+    def hero_srcset_webp(self):
+        return srcset(self.hero_renditions, "webp")
+
+    @property
     def last_modified(self):
         """When readers last saw the article change: its last save, or its publication if later."""
         return max(self.updated_at, self.published_at)
@@ -211,14 +271,51 @@ class Article(models.Model):
         self.share_card.name = name
 
     def related(self, limit=5):
-        """Other published articles, ranked by the number of tags shared, then by recency."""
+        """Other published articles: pinned ones first, then by tags shared, then by recency.
+
+        One query whatever the number of pins and tags: candidates come from two subqueries,
+        then pins rank by an EXISTS and the others by a count of shared tags.
+        """
         tag_ids = [tag.pk for tag in self.tags.all()]
+        pins = Article.pinned_related.through.objects.filter(from_article=self.pk)
+        tagged = Article.objects.filter(tags__in=tag_ids).values("pk")
         return (
             Article.objects.published()
             .exclude(pk=self.pk)
-            .filter(tags__in=tag_ids)
-            .annotate(shared_tags=Count("tags"))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+            .filter(Q(pk__in=pins.values("to_article")) | Q(pk__in=tagged))
+            .annotate(
+                pinned=Exists(pins.filter(to_article=OuterRef("pk"))),
+                shared_tags=Count("tags", filter=Q(tags__in=tag_ids)),
+            )
+            .order_by("-pinned", "-shared_tags", "-published_at", "-pk")[:limit]
+        )
+
+
+class Correction(models.Model):
+    """A dated correction note, shown to readers under the article it corrects."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("article")
+    )
+    text = models.TextField(_("correction"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The page changed (Last-Modified follows updated_at) and a correction is a significant
+        # update. update() leaves the editors' lock counter alone: their open forms stay valid.
+        article = Article.objects.filter(pk=self.article_id)
+        article.update(updated_at=timezone.now())
+        article.filter(Q(revised_at__isnull=True) | Q(revised_at__lt=self.created_at)).update(
+            revised_at=self.created_at
         )
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import (
     ArchiveIndexView,
@@ -13,7 +14,9 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles.cache import is_anonymous
 from articles.models import Article, Author
+from articles.preview import QUERY_PARAMETER, previewed_pk
 
 
 class PublishedArticleMixin:
@@ -59,12 +62,34 @@ class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
+    """An article; staff and holders of a preview link also see it before publication.
+
+    Everyone else gets the same 404 for an unpublished article as for one that does not exist.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Readers without a session cookie skip the session lookup, which would vary the page.
+        self.staff_preview = not is_anonymous(request) and request.user.has_perm(
+            "articles.view_article"
+        )
+        self.preview_pk = previewed_pk(request.GET.get(QUERY_PARAMETER, ""))
+
     def get_queryset(self):
-        return Article.objects.published().prefetch_related("authors", "tags")
+        if self.staff_preview:
+            articles = Article.objects.all()
+        elif self.preview_pk is not None:
+            articles = Article.objects.published() | Article.objects.filter(pk=self.preview_pk)
+        else:
+            articles = Article.objects.published()
+        return articles.prefetch_related("authors", "tags", "corrections")
+
+    def get_allow_future(self):
+        return self.staff_preview or self.preview_pk is not None
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
         except Http404:
             # A known slug under a wrong or outdated date, or a slug an editor has since
             # changed: send readers to the canonical URL.
@@ -72,6 +97,11 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             if article is None:
                 raise
             return redirect(article, permanent=True)
+        if self.get_allow_future():
+            # What staff or a preview link see must never be kept by a shared cache.
+            add_never_cache_headers(response)
+            response.headers["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Author
@@ -44,3 +46,38 @@ def make_archive(size, *, tags=("Ukraine", "Russie", "OTAN"), authors=None, star
         )
         for i in range(size)
     ]
+
+
+def make_user(role=None, **fields):
+    """A staff user in the named group ("Rédacteurs" or "Éditeurs"), or a plain reader."""
+    n = next(_sequence)
+    fields.setdefault("is_staff", role is not None)
+    user = get_user_model().objects.create_user(username=f"user{n}", password="x", **fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def change_form_data(article, **changes):
+    """What the admin change form of ``article`` posts when saved as is, plus ``changes``."""
+    published_at = timezone.localtime(article.published_at)
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "dateline": article.dateline,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": published_at.strftime("%d/%m/%Y"),
+        "published_at_1": published_at.strftime("%H:%M:%S"),
+        "authors": [author.pk for author in article.authors.all()],
+        "tags": ", ".join(tag.name for tag in article.tags.all()),
+        "edited_version": article.version,
+        "hero_alt": article.hero_alt,
+        "hero_caption": article.hero_caption,
+        "hero_credit": article.hero_credit,
+        "corrections-TOTAL_FORMS": 0,
+        "corrections-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data

@@ -1,13 +1,23 @@
 """The article page, as a reader arriving from a share link sees it."""
 
+import io
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import make_article, make_author
+
+
+def tiny_jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
 
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
@@ -135,7 +145,8 @@ class RevisedArticleTests(TestCase):
 class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
-    def assert_page_queries(self, article, expected=4):
+    # The article, its authors, tags and corrections, then the sidebar.
+    def assert_page_queries(self, article, expected=5):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
@@ -151,4 +162,14 @@ class ArticlePageQueryTests(TestCase):
         article = make_article(tags=tags, authors=authors)
         for i in range(20):
             make_article(tags=tags[: i % 12 + 1], authors=authors)
+        self.assert_page_queries(article)
+
+    def test_query_count_with_hero_image_pins_and_corrections(self):
+        article = make_article(
+            tags=["Ukraine"], hero_image=SimpleUploadedFile("a.jpg", tiny_jpeg()), hero_alt="Vue"
+        )
+        article.pinned_related.set([make_article() for _ in range(3)])
+        make_article(tags=["Ukraine"])
+        for i in range(3):
+            Correction.objects.create(article=article, text=f"Correction {i}.")
         self.assert_page_queries(article)

@@ -36,3 +36,28 @@ class RelatedArticlesTests(TestCase):
     def test_article_without_tags_has_no_related_articles(self):
         make_article(tags=["Ukraine"])
         self.assertEqual(list(make_article().related()), [])
+
+
+class PinnedRelatedTests(TestCase):
+    def test_pinned_articles_lead_then_tag_ranked_ones_still_at_most_five(self):
+        now = timezone.now()
+        article = make_article(tags=["Ukraine"])
+        tagged = [
+            make_article(tags=["Ukraine"], published_at=now - timedelta(hours=i))
+            for i in range(1, 6)
+        ]
+        old_pin = make_article(published_at=now - timedelta(days=30))
+        article.pinned_related.set([old_pin, tagged[3]])
+        self.assertEqual(
+            list(article.related()), [tagged[3], old_pin, tagged[0], tagged[1], tagged[2]]
+        )
+
+    def test_unpublished_pins_are_left_out(self):
+        article = make_article()
+        article.pinned_related.set(
+            [
+                make_article(status=Article.Status.DRAFT),
+                make_article(published_at=timezone.now() + timedelta(hours=1)),
+            ]
+        )
+        self.assertEqual(list(article.related()), [])
