@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles import search
 from articles.html import sanitize
 
 
@@ -43,6 +45,10 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(article_count=Count("article"))
             .order_by("-article_count", "name")[:limit]
         )
+
+    def search(self, query):
+        """These articles matching a parsed search ``Query``, most relevant first, then newest."""
+        return search.engine().search(self, query)
 
     def for_listing(self):
         """Everything a list of article teasers shows, in a constant number of queries."""
@@ -94,6 +100,8 @@ class Article(models.Model):
     hero_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
     hero_credit = models.CharField(_("credit"), max_length=150, blank=True)
+    # Filled on PostgreSQL only, by the search engine (articles.search) after each save.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -150,3 +158,7 @@ class Article(models.Model):
             .annotate(shared_tags=Count("tags"))
             .order_by("-shared_tags", "-published_at", "-pk")[:limit]
         )
+
+
+# The SQLite search index's model, registered with the app alongside Article.
+from articles.search.models import SearchEntry  # noqa: E402, F401

@@ -28,4 +28,5 @@ urlpatterns = [
     ),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

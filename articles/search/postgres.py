@@ -1,0 +1,83 @@
+"""The PostgreSQL engine: a stored, weighted tsvector with a GIN index, in ``french_unaccent``.
+
+``french_unaccent`` is French stemming after accent folding, created by migration.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Concat, Replace
+
+from articles.search.text import CLOSE, OPEN, plain_text
+
+CONFIG = "french_unaccent"
+# The tsvector's weights: headline (A) and standfirst (B) above the body (D).
+VECTOR = (
+    SearchVector("title", weight="A", config=CONFIG)
+    + SearchVector("standfirst", weight="B", config=CONFIG)
+    + SearchVector("body", weight="D", config=CONFIG)
+)
+
+
+def websearch(query):
+    """The parsed query written back for websearch_to_tsquery: quoted words, or, -exclusions."""
+
+    def phrase(words):
+        return '"' + " ".join(words) + '"'
+
+    groups = (" or ".join(phrase(words) for words in alternatives) for alternatives in query.groups)
+    excluded = (f"-{phrase(words)}" for words in query.excluded)
+    return " ".join([*groups, *excluded])
+
+
+def ts_query(query):
+    return SearchQuery(websearch(query), search_type="websearch", config=CONFIG)
+
+
+def search(queryset, query):
+    ts = ts_query(query)
+    return (
+        queryset.filter(search_vector=ts)
+        .annotate(rank=SearchRank(F("search_vector"), ts))
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def snippets(articles, query):
+    if not articles:
+        return {}
+    model = type(articles[0])
+    headline = SearchHeadline(
+        # One HTML text: the standfirst escaped, then the body. Its tags are tokens of their own,
+        # so fragments keep them whole, and plain_text() takes them out.
+        Concat(escaped("standfirst"), Value("\n"), "body", output_field=TextField()),
+        ts_query(query),
+        config=CONFIG,
+        start_sel=OPEN,
+        stop_sel=CLOSE,
+        max_words=30,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    rows = model.objects.filter(pk__in=[a.pk for a in articles]).annotate(snippet=headline)
+    return {pk: plain_text(snippet) for pk, snippet in rows.values_list("pk", "snippet")}
+
+
+def escaped(field):
+    expression = F(field)
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        expression = Replace(expression, Value(character), Value(entity), output_field=TextField())
+    return expression
+
+
+def index(articles):
+    model = type(articles[0])
+    model._default_manager.filter(pk__in=[a.pk for a in articles]).update(search_vector=VECTOR)
+
+
+def remove(pks):
+    """Nothing to do: the vector goes with its row."""
+
+
+def clear():
+    """Nothing to do: indexing every article recomputes every vector."""
