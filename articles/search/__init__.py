@@ -1,8 +1,9 @@
 """Full-text search of articles in French, on SQLite (FTS5) or PostgreSQL.
 
-Models, views and commands use only what is here; the engine follows the database in use. Each
-engine module provides ``search(queryset, query)``, ``snippets(articles, query)`` (text with
-matches between OPEN and CLOSE), ``index(articles)``, ``remove(pks)`` and ``clear()``.
+Models, views and commands use only what is here; the engine follows the database in use.
+Each engine module provides ``search(queryset, query)``, ``snippets(articles, query)`` (text
+with matches between OPEN and CLOSE), ``index(articles)``, ``remove(pks)``, ``clear()`` and
+``optimize()``.
 """
 
 from importlib import import_module
@@ -46,3 +47,4 @@ def rebuild(queryset, progress=lambda done, total: None):
         batch = list(islice(articles, BATCH_SIZE))
         index(batch)
         progress(done + len(batch), total)
+    engine().optimize()

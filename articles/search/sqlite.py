@@ -144,6 +144,18 @@ def remove(pks):
         cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in pks])
 
 
+def optimize():
+    """After a bulk load: merge the index's segments, and refresh the planner's statistics.
+
+    Without statistics SQLite may read the articles first and run the full-text query once
+    for each of them, instead of once in all: seconds instead of milliseconds on a large
+    archive.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+        cursor.execute("ANALYZE")
+
+
 def clear():
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
