@@ -61,6 +61,13 @@ class FrenchMatchingTests(SearchTestCase):
             ),
         )
 
+    def test_or_binds_tighter_than_the_words_around_it(self):
+        # (Moscou OR Pyongyang) AND Zelensky: the seed piece names Moscou but not Zelensky.
+        self.assertEqual(
+            self.titles("Moscou OR Pyongyang Zelensky"),
+            ["Zelensky inquiet : troupes nord-coréennes bientôt en Russie ?"],
+        )
+
     def test_minus_excludes_a_word(self):
         self.assertEqual(self.titles("nord-coréennes -Zelensky"), [SEED_TITLE])
 

@@ -3,6 +3,9 @@
 ``french_unaccent`` is French stemming after accent folding, created by migration.
 """
 
+import operator
+from functools import reduce
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, TextField, Value
@@ -19,19 +22,19 @@ VECTOR = (
 )
 
 
-def websearch(query):
-    """The parsed query written back for websearch_to_tsquery: quoted words, or, -exclusions."""
+def ts_query(query):
+    """The parsed query as a tsquery: websearch_to_tsquery for each phrase, joined by |, & and !.
+
+    One websearch string cannot say (a or b) and c: its "or" binds looser than "and".
+    """
 
     def phrase(words):
-        return '"' + " ".join(words) + '"'
+        return SearchQuery('"' + " ".join(words) + '"', search_type="websearch", config=CONFIG)
 
-    groups = (" or ".join(phrase(words) for words in alternatives) for alternatives in query.groups)
-    excluded = (f"-{phrase(words)}" for words in query.excluded)
-    return " ".join([*groups, *excluded])
-
-
-def ts_query(query):
-    return SearchQuery(websearch(query), search_type="websearch", config=CONFIG)
+    ts = reduce(operator.and_, (reduce(operator.or_, map(phrase, group)) for group in query.groups))
+    for words in query.excluded:
+        ts &= ~phrase(words)
+    return ts
 
 
 def search(queryset, query):
