@@ -55,6 +55,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related("authors")
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is for PostgreSQL's eyes only: pages never load it.
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -103,7 +109,7 @@ class Article(models.Model):
     # Filled on PostgreSQL only, by the search engine (articles.search) after each save.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
