@@ -1,6 +1,7 @@
 """Searching the archive in French: the same behaviour on SQLite (FTS5) and PostgreSQL."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -202,11 +203,13 @@ class PublicationTests(SearchTestCase):
         article.delete()
         self.assertEqual(self.titles("avdiivka"), [])
 
-    def test_rebuild_command_indexes_every_article(self):
+    def test_rebuild_command_indexes_every_article_with_a_progress_bar(self):
         make_article(title="Tchernihiv")
         search.engine().clear()
-        call_command("rebuild_search_index", verbosity=0)
+        progress = StringIO()
+        call_command("rebuild_search_index", stderr=progress)
         self.assertEqual(self.titles("tchernihiv"), ["Tchernihiv"])
+        self.assertIn("100% 1/1", progress.getvalue())
 
 
 class FilterTests(SearchTestCase):
