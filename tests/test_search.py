@@ -152,7 +152,7 @@ class ResultPageTests(SearchTestCase):
         response = self.search("archive")
         self.assertEqual(len(response.context["object_list"]), 12)
         self.assertContains(response, "15 articles trouvés.")
-        self.assertContains(response, 'href="?q=archive&amp;page=2"')
+        self.assertContains(response, 'href="?q=archive&amp;page=2" rel="next">Résultats suivants')
         second = self.search("archive", page=2)
         self.assertEqual(len(second.context["object_list"]), 3)
 
