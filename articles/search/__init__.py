@@ -24,7 +24,8 @@ def engine():
 
 def snippets(articles, query):
     """Each article's snippet, as HTML with the matched words in <mark>, by primary key."""
-    texts = engine().snippets(list(articles), query) if query else {}
+    articles = list(articles)
+    texts = engine().snippets(articles, query) if query and articles else {}
     return {pk: marked_html(text) for pk, text in texts.items()}
 
 

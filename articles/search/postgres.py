@@ -47,8 +47,6 @@ def search(queryset, query):
 
 
 def snippets(articles, query):
-    if not articles:
-        return {}
     model = type(articles[0])
     headline = SearchHeadline(
         # One HTML text: the standfirst escaped, then the body. Its tags are tokens of their own,
@@ -63,7 +61,7 @@ def snippets(articles, query):
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    rows = model.objects.filter(pk__in=[a.pk for a in articles]).annotate(snippet=headline)
+    rows = model._default_manager.filter(pk__in=[a.pk for a in articles]).annotate(snippet=headline)
     return {pk: plain_text(snippet) for pk, snippet in rows.values_list("pk", "snippet")}
 
 

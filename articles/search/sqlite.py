@@ -72,8 +72,6 @@ def search(queryset, query):
 
 def snippets(articles, query):
     by_pk = {article.pk: article for article in articles}
-    if not by_pk:
-        return {}
     placeholders = ", ".join(["%s"] * len(by_pk))
     with connection.cursor() as cursor:
         cursor.execute(
