@@ -13,3 +13,5 @@ class ArticlesConfig(AppConfig):
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(bump_generation, dispatch_uid="articles.cache.bump_generation")
+
+        from articles.search import signals  # noqa: F401

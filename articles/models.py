@@ -2,6 +2,7 @@ from hashlib import sha256
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -16,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import share_card
+from articles import search, share_card
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
 
@@ -61,6 +62,10 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-article_count", "name")[:limit]
         )
 
+    def search(self, query):
+        """These articles matching a parsed search ``Query``, most relevant first, then newest."""
+        return search.engine().search(self, query)
+
     def for_listing(self):
         """Everything a list of article teasers shows, in a constant number of queries."""
         return self.prefetch_related("authors")
@@ -68,6 +73,12 @@ class ArticleQuerySet(models.QuerySet):
     def by_slug(self, slug):
         """The article with this slug now, or else the one that had it before an edit."""
         return self.filter(slug=slug).first() or self.filter(former_slugs__slug=slug).first()
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is for PostgreSQL's eyes only: pages never load it.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -140,9 +151,13 @@ class Article(models.Model):
     # Drawn at save time for link previews when there is no hero image; see draw_share_card().
     share_card = models.ImageField(upload_to="share-cards/", blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
-    # The lock counter is not history: a restored revision keeps the current count.
-    history = HistoricalRecords(excluded_fields=["version"])
+    # Filled on PostgreSQL only, by the search engine (articles.search) after each save.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleManager()
+    # The lock counter and the search vector are not history: a restored revision keeps the
+    # current count, and the index follows the text.
+    history = HistoricalRecords(excluded_fields=["version", "search_vector"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -333,3 +348,7 @@ class FormerSlug(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+# The SQLite search index's model, registered with the app alongside Article.
+from articles.search.models import SearchEntry  # noqa: E402, F401

@@ -64,4 +64,5 @@ urlpatterns = [
         shared_cache(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

@@ -14,7 +14,9 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles import search
 from articles.cache import is_anonymous
+from articles.forms import SearchForm
 from articles.models import Article, Author
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -144,6 +146,37 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+
+class SearchView(PublishedArticleMixin, ListView):
+    """Published articles matching the reader's words, most relevant first, then newest.
+
+    Bad input (a search too long, an unknown tag, a wrong date) gets the page back with a 400
+    that says what is wrong; no words at all gets the page with no results.
+    """
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET)
+        if self.form.is_valid():
+            self.query = self.form.query
+            return super().get(request, *args, **kwargs)
+        self.query, self.object_list = search.Query(), Article.objects.none()
+        return self.render_to_response(self.get_context_data(), status=400)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        articles = self.form.filter(super().get_queryset())
+        return articles.search(self.query).prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(form=self.form, query=self.query, **kwargs)
+        snippets = search.snippets(context["object_list"], self.query)
+        for article in context["object_list"]:
+            article.snippet = snippets.get(article.pk, "")
+        return context
 
 
 def server_error(request, template_name="500.html"):

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from articles import search
+from articles.management.progress import ProgressBar
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = "Rebuild the full-text search index of every article, on SQLite or PostgreSQL."
+
+    def handle(self, *args, **options):
+        bar = ProgressBar(self.stderr if options["verbosity"] else None, "Indexing")
+        search.rebuild(Article.objects.all(), progress=bar.update)
+        bar.finish()

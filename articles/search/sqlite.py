@@ -1,0 +1,159 @@
+"""The SQLite engine: an FTS5 table of Snowball French stems, ranked with bm25.
+
+FTS5's own tokenizer (``unicode61 remove_diacritics 2``) cannot stem French, so every word is
+folded and stemmed here, on the way in and on the way out; the table holds one stem for each
+word of the original text, in order, which lets a highlighted stem point back at its word.
+"""
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from django.db import connection
+from django.db.models import FloatField, Func
+
+from articles.search.models import SearchEntry
+from articles.search.query import WORD, words
+from articles.search.text import CLOSE, OPEN, plain_text
+
+TABLE = SearchEntry._meta.db_table
+# Headline and standfirst weigh more than the body (bm25 takes one weight per column).
+WEIGHTS = {"title": 10.0, "standfirst": 4.0, "body": 1.0}
+SNIPPET_WORDS = 30
+
+# FTS5 marks matches in the stem text with these; stems are letters and digits only.
+HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
+HIT_PIECE = re.compile(rf"{HIT_OPEN}|{HIT_CLOSE}|[^\s{HIT_OPEN}{HIT_CLOSE}]+")
+
+_local = threading.local()  # Stemmer objects must not be shared between threads.
+
+
+@lru_cache(maxsize=100_000)
+def stem(word):
+    """The Snowball French stem of a lower-case word, accents folded first on both sides."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word) if c.isalnum()) or word
+    if not hasattr(_local, "stemmer"):
+        _local.stemmer = Stemmer.Stemmer("french")
+    return _local.stemmer.stemWord(folded)
+
+
+def stems(text):
+    return " ".join(stem(word) for word in words(text))
+
+
+def match_expression(query):
+    """The FTS5 MATCH string for a parsed query; every word is a quoted stem, never syntax."""
+
+    def phrase(words):
+        return '"' + " ".join(stem(word) for word in words) + '"'
+
+    def group(alternatives):
+        return "(" + " OR ".join(phrase(words) for words in alternatives) + ")"
+
+    expression = "(" + " AND ".join(group(alternatives) for alternatives in query.groups) + ")"
+    return expression + "".join(f" NOT {phrase(words)}" for words in query.excluded)
+
+
+class BM25(Func):
+    template = f"bm25({TABLE}, {', '.join(str(w) for w in WEIGHTS.values())})"
+    output_field = FloatField()
+
+
+def search(queryset, query):
+    # bm25 is lower for better matches.
+    return (
+        queryset.filter(search_entry__document__match=match_expression(query))
+        .annotate(rank=BM25())
+        .order_by("rank", "-published_at", "-pk")
+    )
+
+
+def snippets(articles, query):
+    by_pk = {article.pk: article for article in articles}
+    placeholders = ", ".join(["%s"] * len(by_pk))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, highlight({TABLE}, 1, %s, %s), highlight({TABLE}, 2, %s, %s) "
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({placeholders})",
+            [*(HIT_OPEN, HIT_CLOSE) * 2, match_expression(query), *by_pk],
+        )
+        rows = cursor.fetchall()
+    return {
+        pk: snippet(
+            by_pk[pk].standfirst + "\n" + plain_text(by_pk[pk].body),
+            hits(standfirst) + hits(body),
+        )
+        for pk, standfirst, body in rows
+    }
+
+
+def hits(highlighted):
+    """For each stem of a highlighted column, whether FTS5 marked it as matched."""
+    flags, inside = [], False
+    for piece in HIT_PIECE.findall(highlighted):
+        if piece in (HIT_OPEN, HIT_CLOSE):
+            inside = piece == HIT_OPEN
+        else:
+            flags.append(inside)
+    return flags
+
+
+def snippet(text, flags):
+    """About SNIPPET_WORDS words of ``text`` around its first match, matches marked."""
+    text = unicodedata.normalize("NFC", text)
+    spans = [match.span() for match in WORD.finditer(text)]
+    if not spans:
+        return ""
+    first = flags.index(True) if True in flags else 0
+    start = max(0, first - SNIPPET_WORDS // 4)
+    end = min(len(spans), start + SNIPPET_WORDS)
+    parts, position = ["… " if start else ""], spans[start][0]
+    for (begin, finish), matched in zip(spans[start:end], flags[start:end], strict=False):
+        parts.append(text[position:begin])
+        word = text[begin:finish]
+        parts.append(f"{OPEN}{word}{CLOSE}" if matched else word)
+        position = finish
+    parts.append(" …" if end < len(spans) else "")
+    return "".join(parts)
+
+
+def index(articles):
+    rows = [
+        (
+            article.pk,
+            stems(article.title),
+            stems(article.standfirst),
+            stems(plain_text(article.body)),
+        )
+        for article in articles
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, title, standfirst, body) "
+            "VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+
+
+def remove(pks):
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in pks])
+
+
+def optimize():
+    """After a bulk load: merge the index's segments, and refresh the planner's statistics.
+
+    Without statistics SQLite may read the articles first and run the full-text query once
+    for each of them, instead of once in all: seconds instead of milliseconds on a large
+    archive.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+        cursor.execute("ANALYZE")
+
+
+def clear():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
