@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from articles import converters, feeds, sitemaps, views
@@ -64,5 +65,6 @@ urlpatterns = [
         shared_cache(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
+    # Search results are per reader and never shared by caches.
+    path("search/", never_cache(views.SearchView.as_view()), name="search"),
 ]

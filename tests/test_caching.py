@@ -214,3 +214,13 @@ class PageKeyTests(TestCase):
         self.assertEqual(
             page_key(factory.get("/", {"utm_source": "x"})), page_key(factory.get("/"))
         )
+
+
+class SearchIsNeverSharedTests(TestCase):
+    def test_search_results_with_or_without_filters_are_private(self):
+        make_article(title="Corée du Nord", tags=["Ukraine"])
+        for query in ({"q": "coree"}, {"q": "coree", "tag": "ukraine", "from": "2020-01-01"}):
+            with self.subTest(query=query):
+                response = self.client.get(reverse("articles:search"), query)
+                self.assertIn("private", response["Cache-Control"])
+                self.assertIn("no-store", response["Cache-Control"])
