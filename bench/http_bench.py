@@ -21,7 +21,7 @@ SEED_PATH = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russ
 # Any session cookie makes the page cache step aside (articles/cache.py): the uncached cost.
 UNCACHED = "sessionid=benchmark"
 
-# (label, path, cookie, kind): kind says which target applies.
+# (label, path, cookie, kind): kind says which target applies; search has no throughput target.
 ENDPOINTS = [
     ("/healthz", "/healthz", None, "baseline"),
     ("home", "/", None, "cached"),
@@ -29,7 +29,7 @@ ENDPOINTS = [
     ("article, uncached", SEED_PATH, UNCACHED, "uncached"),
     ("tag", "/tags/ukraine/", None, "cached"),
     ("month archive", "/archives/2024/10/", None, "cached"),
-    ("search", "/search/?q=coree", None, "uncached"),
+    ("search", "/search/?q=coree", None, "dynamic"),
     ("RSS feed", "/rss/", None, "cached"),
 ]
 
@@ -203,6 +203,9 @@ def main():
         if kind in TARGETS:
             met = ratio >= TARGETS[kind] and sql <= MAX_QUERIES and not errors
             verdict = f"≥{TARGETS[kind]:.0%}, ≤{MAX_QUERIES} SQL: {'met' if met else 'MISSED'}"
+        elif kind == "dynamic":
+            met = sql <= MAX_QUERIES and not errors
+            verdict = f"≤{MAX_QUERIES} SQL: {'met' if met else 'MISSED'}"
         lines.append(
             f"{label:<20}{rate:>10.0f}{p50:>9.2f}{p99:>9.2f}{sql:>9}{ratio:>10.0%}{errors:>8}  "
             f"{verdict}"
