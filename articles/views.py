@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.generic import (
     ArchiveIndexView,
     DateDetailView,
@@ -26,6 +27,14 @@ class PublishedArticleMixin:
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except OverflowError:
+            # The first or last day of the calendar (year 1, 9999-12-31) has no day after it,
+            # or no UTC equivalent: the generic date views overflow instead of finding nothing.
+            raise Http404(_("Date out of range")) from None
 
     def paginate_queryset(self, queryset, page_size):
         # Prefetch for the page shown only: the archives' next/previous lookups reuse the queryset.
