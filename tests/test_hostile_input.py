@@ -84,6 +84,9 @@ def query_parameter_cases():
     for url in LISTING_URLS:
         for value in [*HUGE_PAGES, *XSS, *SQL, *BROKEN_ESCAPES]:
             yield Case(f"{url}?page={value}", NOT_FOUND, payload=value)
+    too_many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    for url in LISTING_URLS:
+        yield Case(f"{url}?{too_many}", {400})
     for value in [*XSS, *SQL, OVERLONG]:
         yield Case(f"{SEED_URL}?page={value}&utm_source={value}", {200}, payload=value)
         yield Case(f"/?q={value}&lang={value}", {200}, payload=value)

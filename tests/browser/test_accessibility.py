@@ -9,15 +9,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from articles.links import absolute_url
-from tests.browser.conftest import SEED_URL
+from tests.browser.conftest import READER_PAGES, SEED_URL
 
 pytestmark = pytest.mark.browser
 
 AUDITED_PAGES = {
-    "home": "/",
-    "article": SEED_URL,
-    "tag": "/tags/ukraine/",
-    "archive": "/archives/2024/",
+    **READER_PAGES,
+    "year archive": "/archives/2024/",
     "not found": "/no/such/page/",
     "admin login": "/admin/login/",
 }

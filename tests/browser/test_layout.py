@@ -7,24 +7,16 @@ to look at.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, SEED_URL, VIEWPORTS
+from tests.browser.conftest import READER_PAGES, SCREENSHOTS, SEED_URL, VIEWPORTS
 
 pytestmark = pytest.mark.browser
-
-PAGES = {
-    "home": "/",
-    "article": SEED_URL,
-    "tag": "/tags/ukraine/",
-    "author": "/authors/la-redaction/",
-    "archive": "/archives/2024/10/",
-}
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_pages_fit_the_screen_without_sideways_scrolling(page, viewport):
     page.set_viewport_size(VIEWPORTS[viewport])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name, url in PAGES.items():
+    for name, url in READER_PAGES.items():
         page.goto(url)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
