@@ -4,10 +4,13 @@ The table is built from a handful of payload families crossed with every place a
 request can carry them (path parameters, query parameters, methods, bodies, headers).
 """
 
+import re
 from dataclasses import dataclass, field
+from itertools import count
 
 from django.conf import settings
 from django.test import Client, TestCase
+from django.urls import URLResolver, get_resolver
 
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 SEED_SLUG = SEED_URL.split("/")[-2]
@@ -39,6 +42,7 @@ OVERLONG = "a" * 5000
 LISTING_URLS = ["/", "/tags/ukraine/", "/authors/la-redaction/", "/archives/2024/"]
 PUBLIC_URLS = [*LISTING_URLS, "/archives/2024/10/", "/archives/2024/10/27/", SEED_URL]
 NOT_FOUND = {404}
+ANSWERED = set(range(200, 500))
 TOKEN = "a" * 32  # An unmasked CSRF secret, sent as cookie and header: a valid token.
 
 
@@ -94,6 +98,45 @@ def query_parameter_cases():
         yield Case(f"/admin/login/?next={value}", {200}, payload=value)
 
 
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?[^>]+>")
+SAMPLES = {"yyyy": "2024", "mm": "10", "dd": "27", "int": "1", "slug": "ukraine"}
+
+
+def public_routes(patterns=None, prefix=""):
+    """Every route of the URLconf as written ("tags/<slug:slug>/"), but the admin's and media's."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith(("admin/", "^")):
+            continue
+        if isinstance(entry, URLResolver):
+            yield from public_routes(entry.url_patterns, route)
+        else:
+            yield route
+
+
+def fill(route, slot=None, value=""):
+    """A path for ``route``: sample values in its parameters, and ``value`` in the slot-th one."""
+    position = count()
+
+    def parameter(match):
+        return value if next(position) == slot else SAMPLES.get(match["converter"], "news")
+
+    return "/" + PARAMETER.sub(parameter, route)
+
+
+def every_route_cases():
+    """The same payloads in every route of the URLconf, so that a new page is covered at once."""
+    for route in public_routes():
+        path = fill(route)
+        for value in XSS:
+            yield Case(f"{path}?page={value}&q={value}", ANSWERED, payload=value)
+        for slot in range(len(PARAMETER.findall(route))):
+            for value in (XSS[0], SQL[0], "%ff", "%00", OVERLONG):
+                yield Case(fill(route, slot, value), NOT_FOUND, payload=value)
+        for method in ("PUT", "PATCH", "DELETE"):
+            yield Case(path, {405}, method=method)
+
+
 def traversal_cases():
     for value in TRAVERSAL:
         for prefix in ("/media/", "/static/", "/tags/"):
@@ -141,6 +184,7 @@ CASES = [
     *method_cases(),
     *body_cases(),
     *header_cases(),
+    *every_route_cases(),
 ]
 
 
@@ -161,6 +205,7 @@ class HostileRequestTests(TestCase):
 
     def test_the_table_is_large_enough_and_covers_every_public_pattern(self):
         self.assertGreaterEqual(len(CASES), 100)
+        self.assertGreaterEqual(len(list(public_routes())), 7)
         prefixes = {case.path.split("/")[1] for case in CASES}
         for prefix in ("", "articles", "archives", "tags", "authors", "admin", "media", "static"):
             self.assertIn(prefix, prefixes)
