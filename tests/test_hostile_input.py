@@ -38,6 +38,8 @@ TRAVERSAL = [
 # Huge, negative, non-decimal, and Unicode digits ("²" passes str.isdigit() but not int()).
 BAD_PAGES = ["99999999", str(10**30), "9" * 5000, "-1", "0", "1e9", "0x10", "NaN", "²", "٣"]
 OVERLONG = "a" * 5000
+# What goes into each parameter of each route (slugs, dates, numbers).
+PARAMETER_PAYLOADS = [*XSS, *SQL, *BROKEN_ESCAPES, OVERLONG, "..", "%2e%2e"]
 
 LISTING_URLS = ["/", "/tags/ukraine/", "/authors/la-redaction/", "/archives/2024/"]
 PUBLIC_URLS = [*LISTING_URLS, "/archives/2024/10/", "/archives/2024/10/27/", SEED_URL]
@@ -58,13 +60,8 @@ class Case:
     payload: str = ""
 
 
-def path_parameter_cases():
-    """Every payload in every slug and date parameter of the reader's URLs."""
-    slugs = [*XSS, *SQL, *BROKEN_ESCAPES, OVERLONG, "..", "%2e%2e"]
-    for value in slugs:
-        yield Case(f"/tags/{value}/", NOT_FOUND, payload=value)
-        yield Case(f"/authors/{value}/", NOT_FOUND, payload=value)
-        yield Case(f"/articles/2024/10/27/{value}/", NOT_FOUND, payload=value)
+def date_cases():
+    """Dates no calendar has, or at its very edges, in the archives and article URLs."""
     for year, month, day in [
         ("0000", "01", "01"),
         ("0001", "01", "01"),
@@ -131,7 +128,7 @@ def every_route_cases():
         for value in XSS:
             yield Case(f"{path}?page={value}&q={value}", ANSWERED, payload=value)
         for slot in range(len(PARAMETER.findall(route))):
-            for value in (XSS[0], SQL[0], "%ff", "%00", OVERLONG):
+            for value in PARAMETER_PAYLOADS:
                 yield Case(fill(route, slot, value), NOT_FOUND, payload=value)
         for method in ("PUT", "PATCH", "DELETE"):
             yield Case(path, {405}, method=method)
@@ -150,9 +147,8 @@ def method_cases():
     for url in PUBLIC_URLS:
         yield Case(url, {405}, method="POST")
         yield Case(url, {403}, method="POST", csrf=False)
-        for method in ("PUT", "PATCH", "DELETE", "PROPFIND"):
+        for method in ("PROPFIND", "TRACE"):
             yield Case(url, {405}, method=method)
-        yield Case(url, {405}, method="TRACE")
         yield Case(url, {200}, method="HEAD")
 
 
@@ -178,7 +174,7 @@ def header_cases():
 
 
 CASES = [
-    *path_parameter_cases(),
+    *date_cases(),
     *query_parameter_cases(),
     *traversal_cases(),
     *method_cases(),
