@@ -1,5 +1,7 @@
 """The address a request comes from, as the sign-in lockout counts it."""
 
+from ipaddress import ip_address
+
 from django.conf import settings
 
 
@@ -10,8 +12,9 @@ def client_ip(request):
     to X-Forwarded-For: only that last entry is trusted, since a client may forge the others.
     """
     if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+        try:
+            return str(ip_address(last))
+        except ValueError:
+            pass  # No proxy appended an address: fall back to the connection's.
     return request.META.get("REMOTE_ADDR")

@@ -83,6 +83,12 @@ class SignInLockoutTests(TestCase):
         colleague = self.sign_in("editor", PASSWORD, address=proxy, x_forwarded_for="192.0.2.7")
         self.assertRedirects(colleague, reverse("admin:index"))
 
+    @override_settings(BEHIND_PROXY=True)
+    def test_behind_the_proxy_a_header_that_is_no_address_counts_for_the_connection(self):
+        for n in range(5):
+            self.sign_in(f"guess-{n}", address="192.0.2.8", x_forwarded_for=f"junk-{n}")
+        self.assert_locked_out(self.sign_in("editor", PASSWORD, address="192.0.2.8"))
+
     def test_lockout_ends_fifteen_minutes_after_the_last_failure(self):
         self.fail(5)
         self.assert_locked_out(self.sign_in("editor", PASSWORD))
