@@ -15,6 +15,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +59,16 @@ def is_private(response):
 
 
 def shared_cache(view):
-    """Serve anonymous GETs of ``view`` from the shared cache, and say so to CDNs and browsers.
+    """Serve ``view`` to anonymous readers from the shared cache, and say so to CDNs and browsers.
 
-    Readers holding a session (staff) always get a fresh page marked private.
+    Reader pages only read: methods other than GET and HEAD get a 405. Readers holding a
+    session (staff) always get a fresh page marked private.
     """
 
+    @require_safe
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if request.method != "GET" or not is_anonymous(request):
+        if not is_anonymous(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_store=True)
             return response

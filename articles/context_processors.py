@@ -17,5 +17,6 @@ def canonical_url(request):
     """This page's address from SITE_URL: tracking parameters and the like are dropped, a page
     number past the first is kept, since that page lists other articles."""
     page = request.GET.get("page", "")
-    query = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    # isdecimal() refuses "²", which isdigit() lets through to int(); the length bounds int().
+    query = f"?page={int(page)}" if page.isdecimal() and len(page) < 20 and int(page) > 1 else ""
     return absolute_url(escape_uri_path(request.path)) + query

@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import (
     ArchiveIndexView,
     DateDetailView,
@@ -32,6 +34,14 @@ class PublishedArticleMixin:
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except OverflowError:
+            # The first or last day of the calendar (year 1, 9999-12-31) has no day after it,
+            # or no UTC equivalent: the generic date views overflow instead of finding nothing.
+            raise Http404(_("Date out of range")) from None
 
     def paginate_queryset(self, queryset, page_size):
         # Prefetch for the page shown only: the archives' next/previous lookups reuse the queryset.
@@ -119,6 +129,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         return response
 
 
+@require_safe
 def short_link(request, pk):
     """``/a/<id>/``: the permanent short link, redirecting to the article's canonical URL."""
     return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)

@@ -6,6 +6,7 @@ The README lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_prose_editor",
     "articles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -141,6 +145,24 @@ READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "3
 # nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Editors sign in through the admin; an unsafe ?next= falls back to its index, not a 404.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout: 5 failures for one account, or from one address, within 15 minutes pause
+# sign-in for 15 minutes, with the same page whether or not the account exists. Failures are
+# counted in the database rather than the cache: the default cache is per process, so each
+# gunicorn worker would keep its own count, and a restart would wipe it. Editors see (and can
+# clear) the attempts in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,7 +202,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The Host header is trusted only from ALLOWED_HOSTS; X-Forwarded-Host only when a proxy says so.
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ def cache_answers():
     return cache.get(HEALTH_CACHE_KEY) == "ok"
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """200 when the database and the cache both answer, else 503, for load balancers."""

@@ -3,7 +3,6 @@
 import articles.search.models
 import django.contrib.postgres.search
 import django.db.models.deletion
-from django.contrib.postgres.operations import UnaccentExtension
 from django.db import migrations, models
 
 from articles import search
@@ -12,6 +11,8 @@ from articles import search
 SQL = {
     "postgresql": (
         [
+            # Needs a superuser, or a database owner allowed to create the extension.
+            "CREATE EXTENSION IF NOT EXISTS unaccent",
             "CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = french)",
             "ALTER TEXT SEARCH CONFIGURATION french_unaccent "
             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem",
@@ -24,6 +25,7 @@ SQL = {
         [
             "DROP INDEX IF EXISTS articles_article_search_vector_gin",
             "DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent",
+            "DROP EXTENSION IF EXISTS unaccent",
         ],
     ),
     "sqlite": (
@@ -55,9 +57,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Needs a superuser or a database owner with the extension already allowed; does
-        # nothing on SQLite.
-        UnaccentExtension(),
         migrations.CreateModel(
             name='SearchEntry',
             fields=[

@@ -1,0 +1,90 @@
+"""Accessibility: axe-core finds no WCAG 2.2 A/AA violation, and the keyboard alone suffices.
+
+axe-core comes bundled inside axe-playwright-python, so the audit needs no network.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from articles.links import absolute_url
+from tests.browser.conftest import READER_PAGES, SEED_URL
+
+pytestmark = pytest.mark.browser
+
+AUDITED_PAGES = {
+    **READER_PAGES,
+    "year archive": "/archives/2024/",
+    "not found": "/no/such/page/",
+    "admin login": "/admin/login/",
+}
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]}
+NOT_FOUND_ERROR = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+
+# Where keyboard focus is and whether a sighted keyboard user can see it.
+FOCUS_STATE = """() => {
+  const element = document.activeElement;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {
+    text: (element.textContent || element.value || "").trim().slice(0, 80),
+    outlined: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    inView: box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
+  };
+}"""
+FOCUS_IS_VISIBLE = f"() => {{ const f = ({FOCUS_STATE})(); return f.outlined && f.inView; }}"
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_pages_have_no_wcag_a_or_aa_violation(page, console_errors, color_scheme):
+    page.emulate_media(color_scheme=color_scheme)
+    axe = Axe()
+    violations = {}
+    for name, url in AUDITED_PAGES.items():
+        page.goto(url)
+        report = axe.run(page, options=AXE_OPTIONS).generate_snapshot()
+        if report:
+            violations[name] = report
+    assert violations == {}
+    console_errors.remove(NOT_FOUND_ERROR)
+
+
+def tab_to(page, selector, limit=60):
+    """Press Tab until ``selector`` has the focus, checking that every stop shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        try:
+            # Chromium may restyle for :focus-visible a frame after the key press: wait for it.
+            page.wait_for_function(FOCUS_IS_VISIBLE, timeout=2000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"focus is not visible on {page.evaluate(FOCUS_STATE)}") from None
+        focus = page.evaluate(FOCUS_STATE)
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return focus
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab")
+
+
+def test_keyboard_alone_takes_a_reader_through_the_site(page, site):
+    page.goto("/")
+    tab_to(page, ".skip-link")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+    tab_to(page, ".teaser--lead a")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + SEED_URL)
+
+    tab_to(page, "[data-copy-link]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".share__status")).to_have_text("Lien copié")
+    assert page.evaluate("navigator.clipboard.readText()") == absolute_url(SEED_URL)
+
+    related = tab_to(page, ".related__list a")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(related["text"])
+
+    tag = tab_to(page, ".article__footer .tag-list a")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text(tag["text"])
