@@ -101,7 +101,9 @@ class ChangedAddressTests(TestCase):
 class CanonicalLinkTests(TestCase):
     def test_article_canonical_is_its_absolute_url_without_the_query_string(self):
         article = make_article()
-        response = self.client.get(article.get_absolute_url(), {"utm_source": "x", "fbclid": "abc"})
+        response = self.client.get(
+            article.get_absolute_url(), {"utm_source": "x", "fbclid": "abc", "page": "3"}
+        )
         self.assertEqual(canonical(response), f"https://news.example{article.get_absolute_url()}")
 
     def test_every_reader_page_has_a_canonical_link(self):
