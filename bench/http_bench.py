@@ -18,15 +18,15 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results"
 SEED_PATH = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
-# Any session cookie makes the page cache step aside (articles/cache.py): the uncached cost.
-UNCACHED = "sessionid=benchmark"
+# Asks for a new page number each time, so that every request misses the page cache.
+CACHE_MISS_SCRIPT = BASE_DIR / "bench" / "cache_miss.lua"
 
-# (label, path, cookie, kind): kind says which target applies; search has no throughput target.
+# (label, path, wrk script, kind): kind says which target applies; search has none for speed.
 ENDPOINTS = [
     ("/healthz", "/healthz", None, "baseline"),
     ("home", "/", None, "cached"),
     ("article", SEED_PATH, None, "cached"),
-    ("article, uncached", SEED_PATH, UNCACHED, "uncached"),
+    ("article, uncached", SEED_PATH, CACHE_MISS_SCRIPT, "uncached"),
     ("tag", "/tags/ukraine/", None, "cached"),
     ("month archive", "/archives/2024/10/", None, "cached"),
     ("search", "/search/?q=coree", None, "dynamic"),
@@ -136,10 +136,10 @@ def start_gunicorn(env, port):
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
-def wrk(url, cookie, duration, connections):
+def wrk(url, script, duration, connections):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", str(script)]
     output = subprocess.check_output([*command, url], text=True)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M)}
@@ -175,14 +175,14 @@ def main():
     server = start_gunicorn(env, port)
     rows = []
     try:
-        for label, path, cookie, kind in ENDPOINTS:
+        for label, path, script, kind in ENDPOINTS:
             status, _ = queries[path]
             if status != 200:
                 print(f"skipping {label}: {path} answers {status}")
                 continue
             url = f"http://127.0.0.1:{port}{path}"
-            wrk(url, cookie, 2, args.connections)  # warm the workers and the cache
-            rows.append((label, kind, *wrk(url, cookie, args.duration, args.connections)))
+            wrk(url, script, 2, args.connections)  # warm the workers and the cache
+            rows.append((label, kind, *wrk(url, script, args.duration, args.connections)))
         memory = worker_memory_mb(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
