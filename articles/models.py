@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -288,22 +288,20 @@ class Article(models.Model):
     def related(self, limit=5):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
-        One query whatever the number of pins and tags: candidates come from two subqueries,
-        then pins rank by an EXISTS and the others by a count of shared tags.
+        Two queries whatever the number of pins and tags. Tagged candidates are counted on the
+        join of their matching tags alone, so the cost follows how often those tags are used,
+        not the size of the archive.
         """
+        pinned = list(self.pinned_related.published()[:limit])
         tag_ids = [tag.pk for tag in self.tags.all()]
-        pins = Article.pinned_related.through.objects.filter(from_article=self.pk)
-        tagged = Article.objects.filter(tags__in=tag_ids).values("pk")
-        return (
+        tagged = (
             Article.objects.published()
-            .exclude(pk=self.pk)
-            .filter(Q(pk__in=pins.values("to_article")) | Q(pk__in=tagged))
-            .annotate(
-                pinned=Exists(pins.filter(to_article=OuterRef("pk"))),
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids)),
-            )
-            .order_by("-pinned", "-shared_tags", "-published_at", "-pk")[:limit]
+            .exclude(pk__in=[self.pk, *(article.pk for article in pinned)])
+            .filter(tags__in=tag_ids)
+            .annotate(shared_tags=Count("tags"))
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
         )
+        return (pinned + list(tagged))[:limit]
 
 
 class Correction(models.Model):

@@ -66,7 +66,29 @@ def manage(env, *args, capture=False):
     subprocess.run(command, env=env, cwd=BASE_DIR, check=True)
 
 
+def create_postgres_database(url):
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    settings = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        name = settings["NAME"]
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if exists.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def prepare_database(env, articles, seed):
+    if env["DATABASE_URL"].startswith("postgres"):
+        create_postgres_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "loaddata", "demo", "--verbosity", "0")
     count = int(

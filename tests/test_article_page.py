@@ -145,8 +145,8 @@ class RevisedArticleTests(TestCase):
 class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
-    # The article, its authors, tags and corrections, then the sidebar.
-    def assert_page_queries(self, article, expected=5):
+    # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles.
+    def assert_page_queries(self, article, expected=6):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
