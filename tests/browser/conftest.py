@@ -30,13 +30,14 @@ CHROMIUM_ARGS = [
 HOST = "127.0.0.1"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
-# One page of each kind a reader sees; the search page joins them when search lands (issue 5).
+# One page of each kind a reader sees; the search page with results.
 READER_PAGES = {
     "home": "/",
     "article": SEED_URL,
     "tag": "/tags/ukraine/",
     "author": "/authors/la-redaction/",
     "archive": "/archives/2024/10/",
+    "search": "/search/?q=coree",
 }
 
 
