@@ -14,6 +14,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.images import validate_hero_image
 from articles.links import absolute_url
 from articles.models import Article, Author, Correction
 from articles.preview import MAX_AGE, preview_url
@@ -45,6 +46,15 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class HeroImageField(forms.ImageField):
+    """Our checks before Django's, so an editor learns why a file is refused (size, pixels)."""
+
+    def to_python(self, data):
+        if data:
+            validate_hero_image(data)
+        return super().to_python(data)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with the lock counter it was loaded at and a "significant" flag."""
 
@@ -74,6 +84,7 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_caption",
             "hero_credit",
         ]
+        field_classes = {"hero_image": HeroImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
