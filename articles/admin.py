@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -7,6 +8,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,11 +16,14 @@ from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.images import validate_hero_image
 from articles.links import absolute_url
 from articles.models import Article, Author, Correction
 from articles.preview import MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
+# Pages showing the rich-text editor let its one known inline stylesheet apply (see settings).
+editor_csp = method_decorator(csp_update({"style-src": [settings.PROSE_EDITOR_STYLE_HASH]}))
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
@@ -43,6 +48,15 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class HeroImageField(forms.ImageField):
+    """Our checks before Django's, so an editor learns why a file is refused (size, pixels)."""
+
+    def to_python(self, data):
+        if data:
+            validate_hero_image(data)
+        return super().to_python(data)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -74,6 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_caption",
             "hero_credit",
         ]
+        field_classes = {"hero_image": HeroImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +167,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
         (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
     ]
+
+    @editor_csp
+    def changeform_view(self, *args, **kwargs):
+        return super().changeform_view(*args, **kwargs)
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The editor's import map is an inline script: this request's CSP nonce lets it run.
@@ -236,6 +255,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         elif (obj.status, obj.published_at) != saved:
             raise PermissionDenied
 
+    @editor_csp
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a revision is a change: viewing an article's history must not be enough.
         with transaction.atomic():

@@ -18,7 +18,11 @@ MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 # Pillow's decompression-bomb guard, tightened to our limit for every image this process opens.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Stored files are named by their format, whatever the upload was called: served media is
+# typed by this name (newsroom.views.media), so a JPEG called "x.html" never becomes a page.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ALLOWED_FORMATS = set(EXTENSIONS)
+MEDIA_TYPES = {f".{extension}": f"image/{name.lower()}" for name, extension in EXTENSIONS.items()}
 RENDITION_WIDTHS = (480, 960, 1600)
 QUALITY = 82
 
@@ -80,19 +84,19 @@ def clean_and_render(upload):
             image = image.convert("RGBA" if "transparency" in image.info else "RGB")
         # A fresh image holds the pixels only: EXIF, XMP, ICC and text chunks stay behind.
         image = Image.frombytes(image.mode, image.size, image.tobytes())
-    content = ContentFile(_encode(image, image_format), name=upload.name)
-
     stem = PurePosixPath(upload.name).stem
+    content = ContentFile(_encode(image, image_format), name=f"{stem}.{EXTENSIONS[image_format]}")
+
     renditions = []
     for width in sorted({min(width, image.width) for width in RENDITION_WIDTHS}):
         height = round(image.height * width / image.width) or 1
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         names = {
             kind: default_storage.save(
-                f"heroes/renditions/{stem}-{width}.{extension}",
+                f"heroes/renditions/{stem}-{width}.{EXTENSIONS[image_format]}",
                 ContentFile(_encode(resized, image_format)),
             )
-            for kind, extension, image_format in (("jpeg", "jpg", "JPEG"), ("webp", "webp", "WEBP"))
+            for kind, image_format in (("jpeg", "JPEG"), ("webp", "WEBP"))
         }
         renditions.append({"width": width, "height": height, **names})
     return content, image.width, image.height, renditions

@@ -180,7 +180,7 @@ class Article(models.Model):
             content, self.hero_width, self.hero_height, self.hero_renditions = clean_and_render(
                 self.hero_image.file
             )
-            self.hero_image.file = content
+            self.hero_image.file, self.hero_image.name = content, content.name
         elif not self.hero_image:
             self.hero_renditions = []
         self.version += 1

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from newsroom.views import healthz
+from newsroom.views import healthz, media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,7 +13,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # A single-machine deployment serves uploads itself; a larger one lets its web server do it.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", media),
     ]
 
 handler500 = "articles.views.server_error"

@@ -1,10 +1,15 @@
 import logging
+from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
+
+from articles.images import MEDIA_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +42,20 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_safe
+def media(request, path):
+    """An uploaded file, typed by a fixed list of image types and never rendered as a page.
+
+    Guessing the type from the name would serve a stray .html or .svg file as a page that
+    runs in the site's origin; SecurityMiddleware's nosniff keeps browsers from guessing too.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    content_type = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
+    if content_type is None:
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = "attachment"
+    else:
+        response["Content-Type"] = content_type
+    return response

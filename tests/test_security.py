@@ -70,6 +70,22 @@ class SecurityHeaderTests(TestCase):
         self.client.force_login(User.objects.create_superuser("chief", password="x"))
         self.assert_secure_headers(self.client.get("/admin/articles/article/add/"))
 
+    def test_only_the_editor_pages_allow_the_editor_stylesheet(self):
+        self.client.force_login(User.objects.create_superuser("chief", password="x"))
+        article = make_article()
+        for url in (
+            "/admin/articles/article/add/",
+            f"/admin/articles/article/{article.pk}/change/",
+            f"/admin/articles/article/{article.pk}/history/{article.history.first().pk}/",
+        ):
+            with self.subTest(url=url):
+                policy = self.client.get(url)["Content-Security-Policy"]
+                self.assertIn(f"style-src 'self' {settings.PROSE_EDITOR_STYLE_HASH}", policy)
+        for url in ("/", "/admin/", "/admin/articles/author/add/"):
+            with self.subTest(url=url):
+                policy = self.client.get(url)["Content-Security-Policy"]
+                self.assertNotIn(settings.PROSE_EDITOR_STYLE_HASH, policy)
+
     def test_server_error_page_is_plain_html_from_the_site(self):
         response = server_error(RequestFactory().get("/"))
         self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")

@@ -30,13 +30,14 @@ CHROMIUM_ARGS = [
 HOST = "127.0.0.1"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
-# One page of each kind a reader sees; the search page joins them when search lands (issue 5).
+# One page of each kind a reader sees; the search page with results.
 READER_PAGES = {
     "home": "/",
     "article": SEED_URL,
     "tag": "/tags/ukraine/",
     "author": "/authors/la-redaction/",
     "archive": "/archives/2024/10/",
+    "search": "/search/?q=coree",
 }
 
 
@@ -75,10 +76,9 @@ def console_errors():
 
 
 @pytest.fixture
-def page(browser, site, console_errors):
-    context = browser.new_context(base_url=site, locale="fr-FR", viewport=VIEWPORTS["desktop"])
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
-    offsite = []
+def new_page(browser, site, console_errors):
+    """Opens a page in a context of its own: another person, with their own cookies."""
+    contexts, offsite = [], []
 
     def keep_local(route):
         if urlsplit(route.request.url).hostname == HOST:
@@ -87,14 +87,26 @@ def page(browser, site, console_errors):
             offsite.append(route.request.url)
             route.abort()
 
-    context.route("**/*", keep_local)
-    page = context.new_page()
-    page.on("console", lambda message: record_error(message, console_errors))
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    yield page
-    context.close()
+    def open_page():
+        context = browser.new_context(base_url=site, locale="fr-FR", viewport=VIEWPORTS["desktop"])
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+        context.route("**/*", keep_local)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: record_error(message, console_errors))
+        page.on("pageerror", lambda error: console_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert offsite == [], "requests left 127.0.0.1"
     assert console_errors == [], "the browser console reported errors"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 def record_error(message, errors):

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 SEED_TITLE = "Des troupes nord-coréennes soutiennent la Russie en Ukraine"
 
 
-def test_reader_goes_from_home_to_a_related_article_a_tag_and_back(page, site):
+def test_reader_goes_from_home_to_a_related_article_a_tag_a_search_and_back(page, site):
     page.goto("/")
     page.locator(".teaser--lead").get_by_role("link", name=SEED_TITLE).click()
     expect(page).to_have_url(site + SEED_URL)
@@ -24,9 +24,11 @@ def test_reader_goes_from_home_to_a_related_article_a_tag_and_back(page, site):
     page.locator(".article__footer .tag-list").get_by_role("link", name="Russie").click()
     expect(page.locator("h1")).to_contain_text("Russie")
 
-    # Search hook: once search lands (issue 5), this step becomes a search for "coree"
-    # followed by the seed article from the results; until then the tag page links to it.
-    page.get_by_role("link", name=SEED_TITLE).click()
+    # Typed without its accent, as readers often do; search folds accents.
+    page.locator(".search-box").get_by_role("searchbox").fill("coree")
+    page.keyboard.press("Enter")
+    expect(page.locator(".search-summary")).to_be_visible()
+    page.locator(".article-list").get_by_role("link", name=SEED_TITLE).click()
     expect(page).to_have_url(site + SEED_URL)
 
 
