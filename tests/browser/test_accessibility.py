@@ -53,11 +53,13 @@ def test_pages_have_no_wcag_a_or_aa_violation(page, console_errors, color_scheme
 
 def tab_to(page, selector, limit=60):
     """Press Tab until ``selector`` has the focus, checking that every stop shows its focus."""
+    # Tabbing through a page still loading would walk the previous page's last focus state.
+    page.wait_for_load_state()
     for _ in range(limit):
         page.keyboard.press("Tab")
         try:
             # Chromium may restyle for :focus-visible a frame after the key press: wait for it.
-            page.wait_for_function(FOCUS_IS_VISIBLE, timeout=2000)
+            page.wait_for_function(FOCUS_IS_VISIBLE, timeout=5000)
         except PlaywrightTimeout:
             raise AssertionError(f"focus is not visible on {page.evaluate(FOCUS_STATE)}") from None
         focus = page.evaluate(FOCUS_STATE)
