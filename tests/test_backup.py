@@ -1,5 +1,6 @@
 """Nothing lost: export_archive writes everything to one file, import_archive brings it all back."""
 
+import hashlib
 import io
 import json
 import tempfile
@@ -122,15 +123,15 @@ class BadArchiveTests(TestCase):
             call_command("import_archive", path or self.path, stdout=io.StringIO())
         self.assertEqual(list(Article.objects.values_list("title", flat=True)), ["Déjà là"])
 
-    def rewrite(self, change, manifest_change=lambda manifest: None):
-        """Copy the archive with ``change(name, data)`` applied to each member's data."""
+    def rewrite(self, change):
+        """Rewrite the archive after ``change(members, manifest)``: a dict of data, a dict."""
         with zipfile.ZipFile(self.path) as source:
             members = {name: source.read(name) for name in source.namelist()}
         manifest = json.loads(members.pop(backup.MANIFEST))
-        manifest_change(manifest)
+        change(members, manifest)
         with zipfile.ZipFile(self.path, "w") as target:
             for name, data in members.items():
-                target.writestr(name, change(name, data))
+                target.writestr(name, data)
             target.writestr(backup.MANIFEST, json.dumps(manifest))
 
     def empty_the_database(self):
@@ -165,31 +166,38 @@ class BadArchiveTests(TestCase):
 
     def test_a_damaged_member(self):
         self.empty_the_database()
-        self.rewrite(lambda name, data: data.replace("Déjà".encode(), "Volé".encode()))
+
+        def tamper(members, manifest):
+            name = "data/articles.article.jsonl"
+            members[name] = members[name].replace("Déjà".encode(), "Volé".encode())
+
+        self.rewrite(tamper)
         with self.assertRaisesMessage(CommandError, "fails its checksum"):
             call_command("import_archive", self.path)
         self.assertFalse(Article.objects.exists())
 
     def test_a_newer_format_version(self):
-        self.rewrite(lambda name, data: data, lambda manifest: manifest.update(version=2))
+        self.rewrite(lambda members, manifest: manifest.update(version=2))
         self.assertRefused("archive of format version 2; this code reads up to version 1")
 
     def test_a_database_not_migrated_as_far_as_the_archive(self):
         self.empty_the_database()
 
-        def future(manifest):
-            manifest["migrations"].append("articles.9999_from_the_future")
-
-        self.rewrite(lambda name, data: data, future)
+        self.rewrite(
+            lambda members, manifest: manifest["migrations"].append("articles.9999_from_the_future")
+        )
         with self.assertRaisesMessage(CommandError, "articles.9999_from_the_future"):
             call_command("import_archive", self.path)
 
     def test_a_file_outside_the_media_folder(self):
         self.empty_the_database()
 
-        def escape(manifest):
-            manifest["media"] = [{**manifest["data"][0], "path": "../../etc/passwd"}]
+        def escape(members, manifest):
+            name, data = "media/../../passwd", b"root:x:0:0"
+            members[name] = data
+            entry = {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            manifest["media"].append(entry)
 
-        self.rewrite(lambda name, data: data, escape)
+        self.rewrite(escape)
         with self.assertRaisesMessage(CommandError, "outside the media folder"):
             call_command("import_archive", self.path)

@@ -15,6 +15,7 @@ import os
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles import search
+from articles.cache import bump_generation
 from articles.management.database import reset_sequences
 from articles.models import Article, Author, Correction, FormerSlug
 
@@ -205,7 +207,7 @@ def write_file(archive, name, storage):
     with storage.open(name) as file:
         for chunk in file.chunks():
             member.write(chunk)
-    return member.close(path=name)
+    return member.close()
 
 
 def open_archive(path):
@@ -235,6 +237,8 @@ def read_manifest(archive, path):
         # Every entry of the lists, at least, has the shape the reading below expects.
         for entry in manifest["data"] + manifest["media"]:
             str(entry["name"]), int(entry["size"]), str(entry["sha256"])
+        for entry in manifest["data"]:
+            str(entry["model"]), int(entry["count"])
         set(manifest["accounts"]), set(manifest["migrations"])
     except (KeyError, TypeError, ValueError, zipfile.BadZipFile):
         raise ArchiveError(f"{path} is not a newsroom archive (no valid {MANIFEST}).") from None
@@ -282,15 +286,55 @@ def import_archive(path, storage=default_storage):
                 restore_accounts(manifest["accounts"])
                 for entry in manifest["data"]:
                     with archive.open(entry["name"]) as raw:
-                        # Saved as loaddata saves: raw, so save() and its side effects are
-                        # skipped, and times, versions and renditions are kept as they were.
-                        for row in serializers.deserialize("jsonl", io.TextIOWrapper(raw, "utf-8")):
-                            row.save()
+                        rows = serializers.deserialize("jsonl", io.TextIOWrapper(raw, "utf-8"))
+                        for batch in batches(rows):
+                            restore_rows(batch)
                 reset_sequences(*(model for model, _ in datasets()))
+                # Rows went in without save() or its signals: index them here. In the
+                # transaction, as SQLite would otherwise commit each row of the index alone.
+                search.rebuild(Article.objects.all())
         except (serializers.base.DeserializationError, DatabaseError) as error:
             raise ArchiveError(f"The archive's data could not be restored: {error}") from None
-    search.rebuild(Article.objects.all())
+    bump_generation()
     return manifest
+
+
+def restore_rows(rows):
+    """Insert a batch of deserialised rows of one model, with their many-to-many links.
+
+    In bulk, and without save(): times, lock counters and renditions stay as archived.
+    """
+    model = type(rows[0].object)
+    with times_as_archived(model):
+        model._base_manager.bulk_create([row.object for row in rows])
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        if not through._meta.auto_created:
+            continue  # tags: their own rows, archived as taggit.taggeditem
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        through.objects.bulk_create(
+            through(**{source: row.object.pk, target: pk})
+            for row in rows
+            for pk in row.m2m_data.get(field.name, ())
+        )
+
+
+@contextmanager
+def times_as_archived(model):
+    """Turn auto_now and auto_now_add off for a while: bulk_create would stamp the present."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    flags = [(field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, (auto_now, auto_now_add) in zip(fields, flags, strict=True):
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def restore_accounts(names):
@@ -308,7 +352,7 @@ def restore_accounts(names):
 
 def restore_file(archive, entry, storage):
     """Put an image back under its own name; an identical file already there is kept."""
-    name = entry["path"]
+    name = entry["name"].removeprefix("media/")
     try:
         exists = storage.exists(name)
     except SuspiciousFileOperation:
