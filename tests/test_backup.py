@@ -16,7 +16,7 @@ from django.test import TestCase, TransactionTestCase, override_settings
 from PIL import Image
 
 from articles.management import backup
-from articles.models import Article, Correction
+from articles.models import Article, Author, Correction
 from articles.search import parse
 from tests.factories import make_article
 
@@ -53,6 +53,14 @@ def snapshot():
         pairs = through.objects.values_list(*(f.attname for f in through._meta.fields[1:]))
         rows[through._meta.label] = sorted(pairs)
     return rows
+
+
+def forge(members, manifest, row):
+    """Put ``row`` in the archive's first data file, with a checksum to match."""
+    data = json.dumps(row).encode()
+    entry = manifest["data"][0]
+    members[entry["name"]] = data
+    entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
 def temporary_folder(test):
@@ -105,6 +113,36 @@ class RoundTripTests(TransactionTestCase):
         self.assertEqual([a.pk for a in found], [1300])
         # Sequences were moved past the restored keys.
         self.assertGreater(make_article().pk, 1499)
+
+
+class ExportTests(TestCase):
+    def export(self, path):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("export_archive", path, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    def test_archive_is_readable_by_its_owner_only(self):
+        """It holds drafts and embargoed articles."""
+        make_article(status=Article.Status.DRAFT)
+        path = temporary_folder(self) / "backup.zip"
+        out, _ = self.export(path)
+        self.assertIn("1 articles.article", out)
+        self.assertEqual(path.stat().st_mode & 0o777, 0o600)
+
+    def test_a_missing_image_is_named_and_the_rest_archived(self):
+        article = make_article()  # drawn a share card
+        default_storage.delete(article.share_card.name)
+        path = temporary_folder(self) / "backup.zip"
+        _, err = self.export(path)
+        self.assertIn(f"Missing from the media folder: {article.share_card.name}", err)
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read(backup.MANIFEST))
+        self.assertEqual(manifest["missing_media"], [article.share_card.name])
+
+    def test_an_unwritable_place_is_a_clear_error(self):
+        path = temporary_folder(self) / "no-such-folder" / "backup.zip"
+        with self.assertRaisesMessage(CommandError, f"Could not write {path}"):
+            self.export(path)
 
 
 class BadArchiveTests(TestCase):
@@ -175,6 +213,21 @@ class BadArchiveTests(TestCase):
         with self.assertRaisesMessage(CommandError, "fails its checksum"):
             call_command("import_archive", self.path)
         self.assertFalse(Article.objects.exists())
+
+    def test_rows_that_cannot_be_restored(self):
+        self.empty_the_database()
+        rows = [
+            ({"model": "articles.author", "pk": "one", "fields": {}}, "could not be restored"),
+            ([1, 2], "could not be restored"),
+            ({"model": "auth.user", "pk": 1, "fields": {"is_superuser": True}}, "may not restore"),
+        ]
+        for row, message in rows:
+            with self.subTest(row=row):
+                self.rewrite(lambda members, manifest, row=row: forge(members, manifest, row))
+                with self.assertRaisesMessage(CommandError, message):
+                    call_command("import_archive", self.path)
+                self.assertFalse(get_user_model().objects.exists())
+                self.assertFalse(Author.objects.exists())
 
     def test_a_newer_format_version(self):
         self.rewrite(lambda members, manifest: manifest.update(version=2))

@@ -281,6 +281,7 @@ def import_archive(path, storage=default_storage):
             )
         for entry in manifest["media"]:
             restore_file(archive, entry, storage)
+        models = {model._meta.label_lower: model for model, _ in datasets()}
         try:
             with transaction.atomic():
                 restore_accounts(manifest["accounts"])
@@ -288,7 +289,7 @@ def import_archive(path, storage=default_storage):
                     with archive.open(entry["name"]) as raw:
                         rows = serializers.deserialize("jsonl", io.TextIOWrapper(raw, "utf-8"))
                         for batch in batches(rows):
-                            restore_rows(batch)
+                            restore_rows(models.get(entry["model"]), batch)
                 reset_sequences(*(model for model, _ in datasets()))
                 # Rows went in without save() or its signals: index them here. In the
                 # transaction, as SQLite would otherwise commit each row of the index alone.
@@ -299,12 +300,14 @@ def import_archive(path, storage=default_storage):
     return manifest
 
 
-def restore_rows(rows):
-    """Insert a batch of deserialised rows of one model, with their many-to-many links.
+def restore_rows(model, rows):
+    """Insert a batch of deserialised rows of ``model``, with their many-to-many links.
 
     In bulk, and without save(): times, lock counters and renditions stay as archived.
     """
-    model = type(rows[0].object)
+    if model is None or any(type(row.object) is not model for row in rows):
+        # Only what export_archive writes, never accounts or permissions, say.
+        raise ArchiveError("The archive holds rows of a model it may not restore.")
     with times_as_archived(model):
         model._base_manager.bulk_create([row.object for row in rows])
     for field in model._meta.local_many_to_many:
