@@ -2,12 +2,12 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from taggit.models import Tag, TaggedItem
 
 from articles import search
+from articles.management.database import reset_sequences
 from articles.management.progress import ProgressBar
 from articles.management.synthetic import ArchiveWriter, pseudo_names, zipf_weights
 from articles.models import Article, Author
@@ -93,11 +93,3 @@ class Command(BaseCommand):
 
 def next_pk(model):
     return max(model.objects.aggregate(top=Max("pk"))["top"] or 0, FIRST_PK - 1) + 1
-
-
-def reset_sequences(*models):
-    """Rows were inserted with explicit keys: move PostgreSQL's sequences past them."""
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
