@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from articles.links import absolute_url
 from articles.models import Article, Author
@@ -78,8 +77,7 @@ class TagFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         # Like the tag page, a tag used only by drafts has no feed.
-        tags = Tag.objects.filter(article__in=Article.objects.published()).distinct()
-        return get_object_or_404(tags, slug=slug)
+        return get_object_or_404(Article.objects.published().used_tags(), slug=slug)
 
     def description(self, obj):
         return _("The latest articles about %(tag)s.") % {"tag": obj.name}

@@ -54,10 +54,14 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def used_tags(self):
+        """The tags these articles carry: of published articles, no tag known only to drafts."""
+        return Tag.objects.filter(article__in=self).distinct()
+
     def top_tags(self, limit):
         """The tags most used by these articles, with their count as ``article_count``."""
         return (
-            Tag.objects.filter(article__in=self)
+            self.used_tags()
             .annotate(article_count=Count("article"))
             .order_by("-article_count", "name")[:limit]
         )

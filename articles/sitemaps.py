@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from taggit.models import Tag
 
 from articles.links import absolute_url
 from articles.models import Article
@@ -62,7 +61,8 @@ class NewsSitemap(ArticleSitemap):
 class TagSitemap(SiteSitemap):
     def items(self):
         return (
-            Tag.objects.filter(article__in=Article.objects.published())
+            Article.objects.published()
+            .used_tags()
             .annotate(lastmod=Max(Greatest("article__updated_at", "article__published_at")))
             .order_by("name")
         )
