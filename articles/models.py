@@ -283,8 +283,6 @@ class Article(models.Model):
         digest = sha256("\n".join(text).encode()).hexdigest()[:32]
         name = f"share-cards/{digest}.png"
         storage = self.share_card.storage
-        if self.share_card.name == name and storage.exists(name):
-            return
         if not storage.exists(name):
             name = storage.save(name, ContentFile(share_card.draw_share_card(*text)))
         self.share_card.name = name
