@@ -7,11 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from articles.cache import bump_generation
-
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(bump_generation, dispatch_uid="articles.cache.bump_generation")
-
+        # Signal receivers: the page cache's generation and the search index follow every save.
+        from articles import cache  # noqa: F401
         from articles.search import signals  # noqa: F401

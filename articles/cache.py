@@ -14,6 +14,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -25,6 +27,7 @@ WATCHED_APPS = {"articles", "taggit"}
 PAGE_PARAMETERS = ("page", "p")
 
 
+@receiver([post_save, post_delete, m2m_changed], dispatch_uid="articles.cache.bump_generation")
 def bump_generation(sender=None, **kwargs):
     """Signal receiver: a change to published content makes every cached page obsolete."""
     if sender is not None and sender._meta.app_label not in WATCHED_APPS:
