@@ -240,6 +240,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("significant_update"):
             obj.revised_at = timezone.now()
+        if (
+            obj.status == Article.Status.PUBLISHED
+            and "status" in form.changed_data
+            and "published_at" not in form.changed_data
+        ):
+            # A draft published from the form goes live as by the bulk action: at the time an
+            # editor set if it is still to come, else now, not when the draft was started.
+            obj.unpublish()
+            obj.publish()
         super().save_model(request, obj, form, change)
 
     @staticmethod
