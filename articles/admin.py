@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.images import validate_hero_image
 from articles.links import absolute_url
@@ -22,6 +23,8 @@ from articles.models import Article, Author, Correction
 from articles.preview import MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
+# What restoring a revision leaves as it is now (see ArticleAdmin.get_form).
+KEPT_ON_RESTORE = ["status", "published_at", "revised_at"]
 # Pages showing the rich-text editor let its one known inline stylesheet apply (see settings).
 editor_csp = method_decorator(csp_update({"style-src": [settings.PROSE_EDITOR_STYLE_HASH]}))
 
@@ -183,6 +186,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
             media = self.media + context["adminform"].media
             context["media"] = Media.from_media(media, nonce=str(request.csp_nonce))
         return super().render_history_view(request, template, context, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and hasattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME):
+            # simple-history's restore form starts from the whole revision. It brings back the
+            # text, image and metadata; the status, the times and the "updated" mark stay as
+            # they are now (an old status would unpublish a live article) unless the editor
+            # changes them in the form. Corrections are rows of their own and stay too.
+            current = Article.objects.filter(pk=obj.pk).values(*KEPT_ON_RESTORE).first()
+            vars(obj).update(current or {})
+        return super().get_form(request, obj, **kwargs)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authors", "tags")
