@@ -127,6 +127,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spent 0.9 s compiling a 2 ms query of the article page (measured
     # with EXPLAIN ANALYZE on 100,000 articles); short web queries never repay it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors and gunicorn workers write at once. A transaction that reads, then
+    # writes (the admin's change form) fails at once with "database is locked" when another
+    # wrote in between; an IMMEDIATE one takes the write lock at its start and waits up to
+    # `timeout` seconds for it instead. WAL lets readers go on while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL")
