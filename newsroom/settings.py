@@ -168,16 +168,20 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in lockout: 5 failures for one account, or from one address, within 15 minutes pause
-# sign-in for 15 minutes, with the same page whether or not the account exists. Failures are
-# counted in the database rather than the cache: the default cache is per process, so each
-# gunicorn worker would keep its own count, and a restart would wipe it. Editors see (and can
-# clear) the attempts in the admin.
+# Sign-in lockout: 5 failures from one address (for any accounts), within 15 minutes, pause
+# sign-in from there for 15 minutes, with the same page whether or not the account exists.
+# A user name alone never locks: anyone could then lock an editor out from everywhere. The
+# pair (user name, address) is counted too, so a lower limit for it stays a one-line change.
+# Failures are counted in the database rather than the cache: the default cache is per
+# process, so each gunicorn worker would keep its own count, and a restart would wipe it.
+# Editors see (and can clear) the attempts in the admin.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# No start-up banner: manage.py commands print what they do, and nothing else.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

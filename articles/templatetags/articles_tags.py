@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from articles.links import absolute_url, share_links
 
@@ -10,3 +12,10 @@ def share_block(article):
     """The "Share this article" block, with the canonical URL from SITE_URL."""
     url = absolute_url(article.get_absolute_url())
     return {"title": article.title, "url": url, "links": share_links(article.title, url)}
+
+
+@register.filter
+def duration(value):
+    """A ``timedelta`` in the reader's words: "15 minutes", "1 heure"."""
+    now = timezone.now()
+    return timeuntil(now + value, now)
