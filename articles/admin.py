@@ -46,8 +46,32 @@ BODY_EXTENSIONS = {
 }
 
 
+class FrenchTitlesMixin:
+    """Form titles that read as French: "Ajouter un article", not "Ajout de article".
+
+    Django's French catalogue titles forms "Ajout de %s" and "Modification de %s" around the
+    model's name, which French elides before a vowel and precedes with its article: each
+    admin names its own titles instead.
+    """
+
+    add_title = change_title = view_title = None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            title = self.add_title
+        elif self.has_change_permission(request, obj):
+            title = self.change_title
+        else:
+            title = self.view_title
+        context["title"] = title or context["title"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    add_title = _("Add an author")
+    change_title = _("Change the author")
+    view_title = _("View the author")
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -138,7 +162,10 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(FrenchTitlesMixin, SimpleHistoryAdmin):
+    add_title = _("Add an article")
+    change_title = _("Change the article")
+    view_title = _("View the article")
     form = ArticleAdminForm
     list_display = ["title", "state_label", "published_at", "author_names", "tag_names"]
     list_filter = [StateFilter, "tags", "authors"]
