@@ -171,7 +171,8 @@ AUTHENTICATION_BACKENDS = [
 # Sign-in lockout: 5 failures from one address (for any accounts), within 15 minutes, pause
 # sign-in from there for 15 minutes, with the same page whether or not the account exists.
 # A user name alone never locks: anyone could then lock an editor out from everywhere. The
-# pair (user name, address) is counted too, so a lower limit for it stays a one-line change.
+# pair (user name, address) is counted too; with one limit for both, the address's count,
+# which includes the pair's, reaches it first.
 # Failures are counted in the database rather than the cache: the default cache is per
 # process, so each gunicorn worker would keep its own count, and a restart would wipe it.
 # Editors see (and can clear) the attempts in the admin.
