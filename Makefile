@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata demo
+	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py draw_share_cards
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c python:newsroom.gunicorn newsroom.wsgi

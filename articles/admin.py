@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from articles.images import validate_hero_image
 from articles.links import absolute_url
@@ -22,6 +23,8 @@ from articles.models import Article, Author, Correction
 from articles.preview import MAX_AGE, preview_url
 
 PUBLISH_PERMISSION = "articles.publish_article"
+# What restoring a revision leaves as it is now (see ArticleAdmin.get_form).
+KEPT_ON_RESTORE = ["status", "published_at", "revised_at"]
 # Pages showing the rich-text editor let its one known inline stylesheet apply (see settings).
 editor_csp = method_decorator(csp_update({"style-src": [settings.PROSE_EDITOR_STYLE_HASH]}))
 
@@ -43,8 +46,32 @@ BODY_EXTENSIONS = {
 }
 
 
+class FrenchTitlesMixin:
+    """Form titles that read as French: "Ajouter un article", not "Ajout de article".
+
+    Django's French catalogue titles forms "Ajout de %s" and "Modification de %s" around the
+    model's name, which French elides before a vowel and precedes with its article: each
+    admin names its own titles instead.
+    """
+
+    add_title = change_title = view_title = None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            title = self.add_title
+        elif self.has_change_permission(request, obj):
+            title = self.change_title
+        else:
+            title = self.view_title
+        context["title"] = title or context["title"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    add_title = _("Add an author")
+    change_title = _("Change the author")
+    view_title = _("View the author")
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -135,7 +162,10 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(FrenchTitlesMixin, SimpleHistoryAdmin):
+    add_title = _("Add an article")
+    change_title = _("Change the article")
+    view_title = _("View the article")
     form = ArticleAdminForm
     list_display = ["title", "state_label", "published_at", "author_names", "tag_names"]
     list_filter = [StateFilter, "tags", "authors"]
@@ -183,6 +213,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
             media = self.media + context["adminform"].media
             context["media"] = Media.from_media(media, nonce=str(request.csp_nonce))
         return super().render_history_view(request, template, context, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and hasattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME):
+            # simple-history's restore form starts from the whole revision. It brings back the
+            # text, image and metadata; the status, the times and the "updated" mark stay as
+            # they are now (an old status would unpublish a live article) unless the editor
+            # changes them in the form. Corrections are rows of their own and stay too.
+            current = Article.objects.filter(pk=obj.pk).values(*KEPT_ON_RESTORE).first()
+            vars(obj).update(current or {})
+        return super().get_form(request, obj, **kwargs)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authors", "tags")
@@ -240,6 +280,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         if form.cleaned_data.get("significant_update"):
             obj.revised_at = timezone.now()
+        if (
+            obj.status == Article.Status.PUBLISHED
+            and "status" in form.changed_data
+            and "published_at" not in form.changed_data
+        ):
+            # A draft published from the form goes live as by the bulk action: at the time an
+            # editor set if it is still to come, else now, not when the draft was started.
+            obj.unpublish()
+            obj.publish()
         super().save_model(request, obj, form, change)
 
     @staticmethod

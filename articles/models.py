@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -18,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles import search, share_card
+from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
 
@@ -278,7 +278,7 @@ class Article(models.Model):
         if self.hero_image:
             return
         with override(settings.LANGUAGE_CODE):
-            date_text = date_format(timezone.localtime(self.published_at), "j F Y")
+            date_text = house_date(timezone.localtime(self.published_at), "j F Y")
         text = [settings.SITE_NAME, self.title, date_text]
         digest = sha256("\n".join(text).encode()).hexdigest()[:32]
         name = f"share-cards/{digest}.png"

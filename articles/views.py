@@ -23,6 +23,12 @@ from articles.models import Article, Author
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
 
+def sees_unpublished(request):
+    """Staff with article rights see drafts and scheduled articles at their addresses."""
+    # Readers without a session cookie skip the session lookup, which would vary the page.
+    return not is_anonymous(request) and request.user.has_perm("articles.view_article")
+
+
 class PublishedArticleMixin:
     """What every reader listing shares: published articles, newest first, paginated."""
 
@@ -81,10 +87,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        # Readers without a session cookie skip the session lookup, which would vary the page.
-        self.staff_preview = not is_anonymous(request) and request.user.has_perm(
-            "articles.view_article"
-        )
+        self.staff_preview = sees_unpublished(request)
         self.preview_pk = previewed_pk(request.GET.get(QUERY_PARAMETER, ""))
 
     def get_queryset(self):
@@ -131,7 +134,17 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
 @require_safe
 def short_link(request, pk):
-    """``/a/<id>/``: the permanent short link, redirecting to the article's canonical URL."""
+    """``/a/<id>/``: the permanent short link, redirecting to the article's canonical URL.
+
+    Staff follow it to their drafts and scheduled articles too, as to the full URL; that
+    redirect is temporary and never kept, since the URL's date moves when the article goes live.
+    """
+    if sees_unpublished(request):
+        article = get_object_or_404(Article, pk=pk)
+        if article.state != "live":
+            response = redirect(article)
+            add_never_cache_headers(response)
+            return response
     return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
 
 

@@ -1,4 +1,6 @@
 import contextlib
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -7,6 +9,10 @@ from redis.exceptions import ConnectionError
 
 
 def pytest_configure(config):
+    # From the very start, before any setUpTestData draws a share card: no test writes into
+    # the project's media folder, whatever runs before the per-test fixture below.
+    config.media_root = tempfile.TemporaryDirectory(prefix="newsroom-test-media-")
+    settings.MEDIA_ROOT = Path(config.media_root.name)
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -15,6 +21,10 @@ def pytest_configure(config):
     # Serve static files from the source folders, as a developer's checkout has no STATIC_ROOT.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_unconfigure(config):
+    config.media_root.cleanup()
 
 
 @pytest.fixture(autouse=True)

@@ -70,6 +70,10 @@ def change_form_data(article, **changes):
         "status": article.status,
         "published_at_0": published_at.strftime("%d/%m/%Y"),
         "published_at_1": published_at.strftime("%H:%M:%S"),
+        # The hidden copy of a field with a callable default, which Django compares to tell
+        # whether the editor changed it.
+        "initial-published_at_0": published_at.strftime("%d/%m/%Y"),
+        "initial-published_at_1": published_at.strftime("%H:%M:%S"),
         "authors": [author.pk for author in article.authors.all()],
         "tags": ", ".join(tag.name for tag in article.tags.all()),
         "edited_version": article.version,

@@ -149,7 +149,7 @@ class DateArchiveTests(QueryCountMixin, TestCase):
     def test_month_lists_only_its_articles(self):
         response = self.get("archive-month", 2024, 10)
         self.assertEqual(list(response.context["object_list"]), [self.october])
-        self.assertContains(response, "Archives de octobre 2024")
+        self.assertContains(response, "Archives d’octobre 2024")
 
     def test_day_uses_the_paris_date(self):
         late = make_article(title="Tard", published_at=datetime(2024, 10, 27, 23, 30, tzinfo=UTC))

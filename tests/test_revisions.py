@@ -1,10 +1,12 @@
 """Revisions, their comparison and restoring, and the lock that keeps two editors' work apart."""
 
+from datetime import timedelta
+
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import change_form_data, make_article, make_user
 
 
@@ -61,6 +63,68 @@ class RevisionTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Premier titre")
+
+
+class RestoreKeepsPublicationTests(TestCase):
+    """Restoring a revision brings back its words and pictures, not its status or times."""
+
+    def setUp(self):
+        self.client.force_login(make_user("Éditeurs"))
+
+    def restore(self, article, revision):
+        """Open the restore form of ``revision`` and save it as it is shown."""
+        url = reverse("admin:articles_article_simple_history", args=[article.pk, revision.pk])
+        shown = self.client.get(url).context["adminform"].form.instance
+        response = self.client.post(url, change_form_data(shown))
+        self.assertEqual(response.status_code, 302)
+        article.refresh_from_db()
+        return article
+
+    def test_restoring_a_draft_revision_of_a_live_article_keeps_it_live(self):
+        article = make_article(
+            title="Premier jet",
+            status=Article.Status.DRAFT,
+            published_at=timezone.now().replace(microsecond=0) - timedelta(days=2),
+        )
+        draft_revision = article.history.get()
+        article.title, article.standfirst = "Titre publié", "Chapeau publié."
+        article.publish()
+        article.save()
+        # Whole seconds, as the form posts them back.
+        published_at = article.published_at.replace(microsecond=0)
+        Correction.objects.create(article=article, text="Un chiffre était faux.")
+        article.refresh_from_db()
+        revised_at = article.revised_at
+
+        article = self.restore(article, draft_revision)
+
+        self.assertEqual(article.title, "Premier jet")
+        self.assertEqual(article.standfirst, draft_revision.standfirst)
+        self.assertEqual(article.state, "live")
+        self.assertEqual(article.published_at, published_at)
+        self.assertEqual(article.revised_at, revised_at)
+        self.assertEqual(article.corrections.count(), 1)
+        page = self.client.get(article.get_absolute_url())
+        self.assertContains(page, "Premier jet")
+        self.assertContains(page, "Mis à jour le")
+        self.assertNotContains(page, "preview-banner")
+
+    def test_restoring_a_revision_from_before_a_significant_update_keeps_the_mark(self):
+        article = make_article(published_at=timezone.now().replace(microsecond=0))
+        before = article.history.get()
+        self.client.post(
+            change_url(article),
+            change_form_data(article, body="<p>Bilan revu.</p>", significant_update="on"),
+        )
+        article.refresh_from_db()
+        revised_at = article.revised_at
+        self.assertIsNotNone(revised_at)
+
+        article = self.restore(article, before)
+
+        self.assertEqual(article.body, before.body)
+        self.assertEqual(article.revised_at, revised_at)
+        self.assertTrue(article.is_revised)
 
 
 class OptimisticLockingTests(TestCase):

@@ -1,7 +1,9 @@
 """Rédacteurs write drafts; only Éditeurs publish, by whatever path the request takes."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import TestCase
@@ -12,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article
 from tests.factories import change_form_data, make_article, make_author, make_user
 
+PARIS = ZoneInfo("Europe/Paris")
 CHANGELIST = reverse("admin:articles_article_changelist")
 
 
@@ -179,3 +182,71 @@ class EditorTests(TestCase):
                 self.client.get(CHANGELIST)
             counts.append(len(queries))
         self.assertEqual(counts[0], counts[1])
+
+
+class PublicationTimeFromTheFormTests(TestCase):
+    """A draft goes live when it is published, unless an editor set its time on purpose."""
+
+    written = datetime(2026, 11, 30, 20, 26, tzinfo=PARIS)
+    published = datetime(2026, 11, 30, 20, 36, tzinfo=PARIS)
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("Éditeurs")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def write_draft(self):
+        with time_machine.travel(self.written, tick=False):
+            return make_article(status=Article.Status.DRAFT, published_at=timezone.now())
+
+    def publish_from_the_form(self, article, **changes):
+        with time_machine.travel(self.published, tick=False):
+            data = change_form_data(article, status="published", **changes)
+            response = self.client.post(change_url(article), data)
+        self.assertRedirects(response, CHANGELIST)
+        article.refresh_from_db()
+        return article
+
+    def test_draft_published_from_the_change_form_is_dated_when_it_goes_live(self):
+        article = self.publish_from_the_form(self.write_draft())
+        self.assertEqual(article.published_at, self.published)
+        self.assertIn("/2026/11/30/", article.get_absolute_url())
+
+    def test_a_time_the_editor_typed_is_kept(self):
+        article = self.publish_from_the_form(
+            self.write_draft(), published_at_0="30/11/2026", published_at_1="20:30:00"
+        )
+        self.assertEqual(article.published_at, datetime(2026, 11, 30, 20, 30, tzinfo=PARIS))
+
+    def test_a_draft_given_a_future_time_is_scheduled_for_it(self):
+        draft = self.write_draft()
+        draft.published_at = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
+        draft.save()
+        article = self.publish_from_the_form(draft)
+        self.assertEqual(article.published_at, datetime(2026, 12, 1, 8, 0, tzinfo=PARIS))
+        with time_machine.travel(self.published, tick=False):
+            self.assertEqual(article.state, "scheduled")
+
+    def test_draft_published_from_the_add_form_is_dated_when_it_is_saved(self):
+        with time_machine.travel(self.written, tick=False):
+            form = self.client.get(reverse("admin:articles_article_add")).context["adminform"].form
+        data = {
+            "title": "Écrit à 20 h 26",
+            "standfirst": "Chapeau.",
+            "body": "<p>Texte.</p>",
+            "status": "published",
+            "authors": [make_author().pk],
+            "corrections-TOTAL_FORMS": 0,
+            "corrections-INITIAL_FORMS": 0,
+        }
+        # The date and time as the form showed them, with the hidden copy Django compares.
+        shown = timezone.localtime(form["published_at"].initial)
+        for prefix in ("", "initial-"):
+            data[f"{prefix}published_at_0"] = shown.strftime("%d/%m/%Y")
+            data[f"{prefix}published_at_1"] = shown.strftime("%H:%M:%S")
+        with time_machine.travel(self.published, tick=False):
+            response = self.client.post(reverse("admin:articles_article_add"), data)
+        self.assertRedirects(response, CHANGELIST)
+        self.assertEqual(Article.objects.get().published_at, self.published)

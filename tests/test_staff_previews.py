@@ -10,6 +10,15 @@ from articles.models import Article
 from articles.preview import MAX_AGE, preview_url
 from tests.factories import make_article, make_user
 
+DRAFT_BANNER = (
+    '<p class="preview-banner" role="status">'
+    "Aperçu : cet article est un brouillon, les lecteurs ne le voient pas.</p>"
+)
+SCHEDULED_BANNER = (
+    '<p class="preview-banner" role="status">'
+    "Aperçu : cet article est programmé, les lecteurs le verront à sa date de publication.</p>"
+)
+
 
 class StaffPreviewTests(TestCase):
     @classmethod
@@ -21,12 +30,37 @@ class StaffPreviewTests(TestCase):
 
     def test_staff_see_drafts_and_scheduled_articles_at_their_page(self):
         self.client.force_login(make_user("Rédacteurs"))
-        for article, banner in ((self.draft, "brouillon"), (self.scheduled, "programmé")):
+        for article, banner in ((self.draft, DRAFT_BANNER), (self.scheduled, SCHEDULED_BANNER)):
             with self.subTest(article=article.title):
                 response = self.client.get(article.get_absolute_url())
                 self.assertContains(response, article.title)
-                self.assertContains(response, banner)
+                self.assertContains(response, banner, html=True)
                 self.assertContains(response, '<meta name="robots" content="noindex">')
+
+    def test_a_preview_offers_no_share_links_and_says_why(self):
+        self.client.force_login(make_user("Rédacteurs"))
+        for article in (self.draft, self.scheduled):
+            with self.subTest(article=article.title):
+                response = self.client.get(article.get_absolute_url())
+                self.assertNotContains(response, "Partager cet article")
+                self.assertNotContains(response, "share__link")
+                self.assertContains(response, "fonctionneront une fois l’article publié")
+
+    def test_staff_follow_the_short_link_to_an_unpublished_article(self):
+        self.client.force_login(make_user("Rédacteurs"))
+        for article in (self.draft, self.scheduled):
+            with self.subTest(article=article.title):
+                response = self.client.get(article.get_short_url())
+                self.assertRedirects(response, article.get_absolute_url(), status_code=302)
+                self.assertIn("no-store", response["Cache-Control"])
+
+    def test_the_short_link_of_an_unpublished_article_is_not_found_for_others(self):
+        for user in (None, make_user(), make_user(is_staff=True)):
+            if user:
+                self.client.force_login(user)
+            for article in (self.draft, self.scheduled):
+                with self.subTest(user=user, article=article.title):
+                    self.assertEqual(self.client.get(article.get_short_url()).status_code, 404)
 
     def test_staff_responses_are_never_cached(self):
         self.client.force_login(make_user("Éditeurs"))

@@ -1,5 +1,8 @@
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 
+from articles import dates
 from articles.links import absolute_url, share_links
 
 register = template.Library()
@@ -10,3 +13,22 @@ def share_block(article):
     """The "Share this article" block, with the canonical URL from SITE_URL."""
     url = absolute_url(article.get_absolute_url())
     return {"title": article.title, "url": url, "links": share_links(article.title, url)}
+
+
+@register.filter
+def duration(value):
+    """A ``timedelta`` in the reader's words: "15 minutes", "1 heure"."""
+    now = timezone.now()
+    return timeuntil(now + value, now)
+
+
+@register.filter(expects_localtime=True)
+def house_date(value, format):
+    """``{{ article.published_at|house_date:"j F Y · H:i" }}``: "1er décembre 2024 · 08:00"."""
+    return dates.house_date(value, format) if value else ""
+
+
+@register.filter
+def month_archive_title(month):
+    """``{{ month|month_archive_title }}``: "Archives d’octobre 2024", "Archives de mars 2024"."""
+    return dates.month_archive_title(month)

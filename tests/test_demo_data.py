@@ -1,0 +1,53 @@
+"""`make run` loads the demo articles into an empty database only, never over editors' work."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Author
+
+
+def load_demo():
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    return output.getvalue()
+
+
+def snapshot():
+    """Everything the demo fixture could overwrite or bring back, and every revision."""
+    return {
+        "articles": list(Article.objects.order_by("pk").values()),
+        "authors": list(Author.objects.order_by("pk").values()),
+        "tags": list(Tag.objects.order_by("pk").values()),
+        "taggings": list(TaggedItem.objects.order_by("pk").values()),
+        "revisions": Article.history.count(),
+    }
+
+
+class LoadDemoTests(TestCase):
+    def test_an_empty_database_gets_the_demo_articles(self):
+        self.assertIn("3", load_demo())
+        self.assertEqual(Article.objects.published().count(), 3)
+
+    def test_editors_work_survives_a_second_run(self):
+        load_demo()
+        seed, other, deleted = Article.objects.order_by("-published_at")
+        seed.standfirst = "Chapeau réécrit par la rédaction."
+        seed.save()
+        other.unpublish()
+        other.save()
+        deleted.delete()
+        Tag.objects.filter(slug="ukraine").update(name="Ukraine (guerre)")
+        before = snapshot()
+
+        output = load_demo()
+
+        self.assertIn("demo data not loaded", output)
+        self.assertEqual(snapshot(), before)
+
+    def test_a_database_with_authors_or_tags_only_is_left_alone(self):
+        Tag.objects.create(name="Sahel", slug="sahel")
+        load_demo()
+        self.assertFalse(Article.objects.exists())

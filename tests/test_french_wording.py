@@ -1,0 +1,83 @@
+"""French as the house writes it: elision before a vowel, "1er" for the first of the month."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.test import TestCase
+from django.urls import reverse
+
+from articles.dates import house_date, month_archive_title
+from tests.factories import make_article, make_author, make_user
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class MonthArchiveTitleTests(TestCase):
+    def test_months_starting_with_a_vowel_elide_de(self):
+        for month, title in (
+            (date(2024, 10, 1), "Archives d’octobre 2024"),
+            (date(2024, 4, 1), "Archives d’avril 2024"),
+            (date(2024, 8, 1), "Archives d’août 2024"),
+            (date(2024, 3, 1), "Archives de mars 2024"),
+        ):
+            with self.subTest(month=month):
+                self.assertEqual(month_archive_title(month), title)
+
+    def test_month_archive_page_heading_and_title(self):
+        make_article(published_at=datetime(2024, 10, 27, 12, tzinfo=PARIS))
+        # The wording costs no query: the generic view's own, with the prefetched authors.
+        with self.assertNumQueries(7):
+            response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
+        self.assertContains(response, "<h1>Archives d’octobre 2024</h1>", html=True)
+        self.assertContains(response, "<title>Archives d’octobre 2024 – ")
+        self.assertNotContains(response, "Archives de octobre")
+
+
+class FirstOfTheMonthTests(TestCase):
+    first = datetime(2024, 12, 1, 8, 30, tzinfo=PARIS)
+
+    def test_the_first_of_the_month_is_an_ordinal_and_other_days_are_not(self):
+        self.assertEqual(house_date(self.first, "j F Y"), "1er décembre 2024")
+        self.assertEqual(house_date(self.first.replace(day=2), "j F Y"), "2 décembre 2024")
+        self.assertEqual(house_date(self.first.replace(day=11), "j F Y"), "11 décembre 2024")
+
+    def test_article_page_listings_and_day_archive_write_1er(self):
+        article = make_article(published_at=self.first, revised_at=self.first.replace(hour=9))
+        pages = (
+            article.get_absolute_url(),
+            reverse("articles:archive-day", args=[2024, 12, 1]),
+            reverse("articles:archive-month", args=[2024, 12]),
+        )
+        for url in pages:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "1er décembre 2024 · 08:30")
+                self.assertNotContains(response, ">1 décembre")
+        day = self.client.get(pages[1])
+        self.assertContains(day, "<h1>Archives du 1er décembre 2024</h1>", html=True)
+        self.assertContains(self.client.get(pages[0]), "1er décembre 2024 · 09:30")
+
+    def test_share_card_date_writes_1er(self):
+        article = make_article(title="Premier du mois", published_at=self.first)
+        other = make_article(title="Premier du mois", published_at=self.first.replace(day=2))
+        # The card is named by a hash of its text, date included: different days, different cards.
+        self.assertNotEqual(article.share_card.name, other.share_card.name)
+
+
+class AdminTitleTests(TestCase):
+    def setUp(self):
+        self.client.force_login(make_user("Éditeurs"))
+
+    def test_form_titles_are_french_with_their_article(self):
+        article, author = make_article(), make_author()
+        for url, title in (
+            (reverse("admin:articles_article_add"), "Ajouter un article"),
+            (reverse("admin:articles_article_change", args=[article.pk]), "Modifier l’article"),
+            (reverse("admin:articles_author_add"), "Ajouter un auteur"),
+            (reverse("admin:articles_author_change", args=[author.pk]), "Modifier l’auteur"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, f"<h1>{title}</h1>", html=True)
+                self.assertNotContains(response, "Ajout de ")
+                self.assertNotContains(response, "Modification de ")
