@@ -4,7 +4,6 @@ Each upload below gets a form error and leaves nothing in storage; media files g
 `nosniff` and an image type, or as a download when they are not one of the stored images.
 """
 
-import io
 import struct
 import zlib
 from pathlib import PurePosixPath
@@ -14,10 +13,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
-from PIL import Image
 
 from articles import images
-from tests.factories import change_form_data, make_article, make_user
+from tests.factories import change_form_data, jpeg, make_article, make_user
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -30,12 +28,6 @@ def png_header(width, height):
     """A PNG that announces ``width`` × ``height`` RGB pixels and holds none."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return PNG_SIGNATURE + png_chunk(b"IHDR", header) + png_chunk(b"IEND", b"")
-
-
-def jpeg(size=(40, 30), colour="navy"):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 SVG = (

@@ -16,7 +16,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.share_card import draw_share_card, fit_headline
-from tests.factories import make_article, make_author
+from tests.factories import jpeg, make_article, make_author
 
 SITE = "https://news.example"
 
@@ -177,12 +177,6 @@ class ArticlePreviewTests(TestCase):
         self.assertEqual(doc["headline"], "</script><script>alert(1)</script>")
 
 
-def jpeg(width, height):
-    output = BytesIO()
-    Image.new("RGB", (width, height), "navy").save(output, format="JPEG")
-    return output.getvalue()
-
-
 def stored_size(url):
     """The real size of the stored image at the media ``url``."""
     with default_storage.open(url.removeprefix(settings.MEDIA_URL)) as file:
@@ -194,7 +188,7 @@ class HeroImagePreviewTests(TestCase):
     def setUp(self):
         # Larger than any screen, as a camera's picture (in setUp: uploads need the test's media).
         self.article = make_article(
-            hero_image=SimpleUploadedFile("front.jpg", jpeg(3000, 2000), "image/jpeg"),
+            hero_image=SimpleUploadedFile("front.jpg", jpeg((3000, 2000)), "image/jpeg"),
             hero_alt="Un char dans la neige",
         )
         self.html = self.client.get(self.article.get_absolute_url()).content.decode()
