@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from io import BytesIO, StringIO
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -341,3 +342,27 @@ class ShareCardTests(TestCase):
         call_command("draw_share_cards", stdout=StringIO())
         article.refresh_from_db()
         self.assertTrue(article.share_card)
+
+
+@override_settings(SITE_URL=SITE)
+class RenderHeroImagesCommandTests(TestCase):
+    def test_command_bounds_old_originals_and_makes_the_preview_rendition(self):
+        article = make_article(
+            hero_image=SimpleUploadedFile("front.jpg", jpeg((1600, 900)), "image/jpeg"),
+            hero_alt="Un char",
+        )
+        # As stored before the rules: a camera's original, and no 1200 px rendition.
+        original = default_storage.save("heroes/2024/10/front.jpg", ContentFile(jpeg((4000, 2250))))
+        old_renditions = [r for r in article.hero_renditions if r["width"] != 1200]
+        Article.objects.filter(pk=article.pk).update(
+            hero_image=original, hero_width=4000, hero_height=2250, hero_renditions=old_renditions
+        )
+        output = StringIO()
+        call_command("render_hero_images", stdout=output)
+        self.assertEqual(output.getvalue(), "1 hero image(s) rendered.\n")
+        article.refresh_from_db()
+        self.assertEqual(stored_size(article.hero_image.url), (2560, 1440))
+        head = Head(self.client.get(article.get_absolute_url()).content.decode())
+        self.assertEqual(stored_size(head.one("og:image").removeprefix(SITE)), (1200, 675))
+        call_command("render_hero_images", stdout=output)
+        self.assertTrue(output.getvalue().endswith("0 hero image(s) rendered.\n"))
