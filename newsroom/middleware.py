@@ -27,6 +27,6 @@ class RequestLimitsMiddleware:
         if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
             # Django reads no body without a length; browsers always send one with a form.
             return HttpResponse(status=411)
-        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+        if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
             return HttpResponseBadRequest()
         return self.get_response(request)

@@ -91,6 +91,7 @@ def query_parameter_cases():
             expected = {400} if "%00" in value else NOT_FOUND
             yield Case(f"{url}?page={value}", expected, payload=value)
         yield Case(f"{url}?q=%00", {400})
+        yield Case(f"{url}?%00=1", {400})
     too_many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     for url in LISTING_URLS:
         yield Case(f"{url}?{too_many}", {400})
