@@ -226,6 +226,7 @@ class RequestBodyTests(GunicornTestCase):
             "authors": "1",
             "hero_alt": "Une photo",
         }
+        # A real JPEG, padded to the largest size a hero image may have.
         image = jpeg().ljust(images.MAX_BYTES, b"\0")
         body, content_type = multipart(fields, ("hero_image", "photo.jpg", image))
         self.assertGreater(len(body), 15 * 1024 * 1024)
@@ -255,6 +256,5 @@ def multipart(fields, file):
         + content
         + b"\r\n"
     )
-    return b"".join(
-        parts
-    ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
