@@ -2,6 +2,7 @@ from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -86,6 +87,40 @@ class HeroImageField(forms.ImageField):
         return super().to_python(data)
 
 
+def is_id(value):
+    """Whether ``value`` can be a row's id in every database (a big integer, in digits).
+
+    Django passes posted ids to the database before it knows they are none: "abc" fails
+    there, and so does a number too big for SQLite, instead of being a form error.
+    """
+    value = str(value)
+    return value.isdecimal() and len(value) <= 19 and int(value) < 2**63
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A choice of rows, whose unknown ids are a form error before any query."""
+
+    def clean(self, value):
+        for pk in value or ():
+            if not is_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+class ArticleAutocomplete(AutocompleteSelectMultiple):
+    """Django's autocomplete, minus what no id can be.
+
+    A refused form is shown again with what was posted, and the widget looks it up.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [pk for pk in value if is_id(pk)], attr)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form, with the lock counter it was loaded at and a "significant" flag."""
 
@@ -115,7 +150,11 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_caption",
             "hero_credit",
         ]
-        field_classes = {"hero_image": HeroImageField}
+        field_classes = {
+            "hero_image": HeroImageField,
+            "authors": IdsField,
+            "pinned_related": IdsField,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,6 +262,13 @@ class ArticleAdmin(FrenchTitlesMixin, SimpleHistoryAdmin):
             current = Article.objects.filter(pk=obj.pk).values(*KEPT_ON_RESTORE).first()
             vars(obj).update(current or {})
         return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "pinned_related":
+            kwargs["widget"] = ArticleAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         articles = super().get_queryset(request).prefetch_related("authors", "tags")

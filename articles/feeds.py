@@ -53,6 +53,13 @@ class LatestArticlesFeed(Feed):
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
 
+    def item_guid(self, item):
+        # The short link, not the full one: a slug or date edit must not make feed readers
+        # see the article as a new one. It is a permalink too, since it redirects to the article.
+        return absolute_url(item.get_short_url())
+
+    item_guid_is_permalink = True
+
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.authors.all()) or None
 

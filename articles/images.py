@@ -6,9 +6,10 @@ alone, so no EXIF, GPS position or other metadata of the photographer's file sur
 
 import io
 import warnings
+from hashlib import sha256
 from pathlib import PurePosixPath
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,16 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ALLOWED_FORMATS = set(EXTENSIONS)
 MEDIA_TYPES = {f".{extension}": f"image/{name.lower()}" for name, extension in EXTENSIONS.items()}
-RENDITION_WIDTHS = (480, 960, 1600)
+RENDITION_WIDTHS = (480, 960, 1200, 1600)
+# Link previews take the widest rendition up to this: networks refuse large files (X at 5 MB,
+# Facebook at 8 MB) and show nothing wider.
+SHARE_WIDTH = 1200
+# The stored original fits this square: enough for any screen, a fraction of a camera's file.
+MAX_SIDE = 2560
 QUALITY = 82
+# Stored names are cut to this many characters: the file field holds 100 with its folders,
+# and every file system 255 bytes per name.
+STEM_LENGTH = 50
 
 
 def validate_hero_image(upload):
@@ -69,12 +78,26 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
+def stored_stem(name):
+    """The part of a stored file's name that comes from the upload's name, made safe.
+
+    The storage's own cleaning (no "<", "/" or spaces) keeps unicode letters; the length is
+    then cut, and a name with nothing left (emoji only) becomes "image".
+    """
+    try:
+        stem = default_storage.get_valid_name(PurePosixPath(name).stem)
+    except SuspiciousFileOperation:
+        stem = ""
+    return stem[:STEM_LENGTH].strip("._-") or "image"
+
+
 def clean_and_render(upload):
-    """Upright, metadata-free content for ``upload``, and its renditions.
+    """Upright, metadata-free content for ``upload``, bounded to MAX_SIDE, and its renditions.
 
     Returns ``(content, width, height, renditions)``: ``content`` replaces the upload, and
     ``renditions`` lists ``{"width", "height", "jpeg", "webp"}`` with stored file names, so that
-    pages build their ``srcset`` without any query.
+    pages build their ``srcset`` without any query. Every name carries a digest of the pixels:
+    media is served as never changing (newsroom.views.media), so new pixels need a new name.
     """
     upload.seek(0)
     with Image.open(upload) as original:
@@ -84,8 +107,10 @@ def clean_and_render(upload):
             image = image.convert("RGBA" if "transparency" in image.info else "RGB")
         # A fresh image holds the pixels only: EXIF, XMP, ICC and text chunks stay behind.
         image = Image.frombytes(image.mode, image.size, image.tobytes())
-    stem = PurePosixPath(upload.name).stem
-    content = ContentFile(_encode(image, image_format), name=f"{stem}.{EXTENSIONS[image_format]}")
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    encoded = _encode(image, image_format)
+    stem = f"{stored_stem(upload.name)}-{sha256(encoded).hexdigest()[:12]}"
+    content = ContentFile(encoded, name=f"{stem}.{EXTENSIONS[image_format]}")
 
     renditions = []
     for width in sorted({min(width, image.width) for width in RENDITION_WIDTHS}):
@@ -100,6 +125,12 @@ def clean_and_render(upload):
         }
         renditions.append({"width": width, "height": height, **names})
     return content, image.width, image.height, renditions
+
+
+def share_rendition(renditions):
+    """The widest rendition link previews may use, or None for an image stored without any."""
+    fitting = [rendition for rendition in renditions if rendition["width"] <= SHARE_WIDTH]
+    return max(fitting, key=lambda rendition: rendition["width"], default=None)
 
 
 def srcset(renditions, kind):

@@ -1,10 +1,8 @@
-from hashlib import sha256
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -19,7 +17,7 @@ from taggit.models import Tag
 from articles import search, share_card
 from articles.dates import house_date
 from articles.html import sanitize
-from articles.images import clean_and_render, srcset, validate_hero_image
+from articles.images import clean_and_render, share_rendition, srcset, validate_hero_image
 
 
 class ShareImage(NamedTuple):
@@ -262,30 +260,39 @@ class Article(models.Model):
         return min(self.tags.all(), key=lambda tag: tag.name, default=None)
 
     @property
+    def hero_preview(self):
+        """The hero image at most SHARE_WIDTH wide: for link previews, and browsers without srcset.
+
+        An image stored without renditions has only its original to offer.
+        """
+        if rendition := share_rendition(self.hero_renditions):
+            url, width, height = (
+                self.hero_image.storage.url(rendition["jpeg"]),
+                rendition["width"],
+                rendition["height"],
+            )
+        else:
+            url, width, height = self.hero_image.url, self.hero_width, self.hero_height
+        return ShareImage(url, width, height, self.hero_alt)
+
+    @property
     def share_image(self):
         """The picture link previews show: the hero image, or else the drawn share card."""
         if self.hero_image:
-            return ShareImage(self.hero_image.url, self.hero_width, self.hero_height, self.hero_alt)
+            return self.hero_preview
         if self.share_card:
             return ShareImage(self.share_card.url, share_card.WIDTH, share_card.HEIGHT, self.title)
         return None
 
     def draw_share_card(self):
-        """Draw the share card once, and again only when what it shows changes.
-
-        The file is named by a hash of its text, so an unchanged headline reuses the file.
-        """
+        """Draw the share card once, and again only when what it shows changes."""
         if self.hero_image:
             return
         with override(settings.LANGUAGE_CODE):
             date_text = house_date(timezone.localtime(self.published_at), "j F Y")
-        text = [settings.SITE_NAME, self.title, date_text]
-        digest = sha256("\n".join(text).encode()).hexdigest()[:32]
-        name = f"share-cards/{digest}.png"
-        storage = self.share_card.storage
-        if not storage.exists(name):
-            name = storage.save(name, ContentFile(share_card.draw_share_card(*text)))
-        self.share_card.name = name
+        self.share_card.name = share_card.stored_card(
+            self.share_card.storage, settings.SITE_NAME, self.title, date_text
+        )
 
     def related(self, limit=5):
         """Other published articles: pinned ones first, then by tags shared, then by recency.

@@ -5,8 +5,10 @@ The font ships as a Python package (Open Sans, with every accented letter French
 the card looks the same on every machine.
 """
 
+from hashlib import sha256
 from io import BytesIO
 
+from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 from ttf_opensans import OPENSANS_BOLD, OPENSANS_REGULAR
 
@@ -69,3 +71,15 @@ def draw_share_card(site_name, headline, date_text):
     output = BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()
+
+
+def stored_card(storage, *text):
+    """The stored name of the card showing ``text``, drawn only if no card shows it yet.
+
+    The file is named by a hash of its text, so an unchanged text reuses the file.
+    """
+    digest = sha256("\n".join(text).encode()).hexdigest()[:32]
+    name = f"share-cards/{digest}.png"
+    if not storage.exists(name):
+        name = storage.save(name, ContentFile(draw_share_card(*text)))
+    return name

@@ -13,3 +13,7 @@ keepalive = 5
 preload_app = True
 accesslog = "-"
 errorlog = "-"
+# gunicorn's control socket (for gunicornc) defaults to one path per user: every gunicorn of
+# that user, such as a second site or a test server, would take it over or delete it. Nothing
+# here uses it; signals reload and stop the server.
+control_socket_disable = True

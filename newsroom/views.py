@@ -4,7 +4,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -14,6 +15,10 @@ from articles.images import MEDIA_TYPES
 logger = logging.getLogger(__name__)
 
 HEALTH_CACHE_KEY = "healthz"
+# A year, the most HTTP caches keep anything: stored files never change under their name.
+MEDIA_MAX_AGE = 365 * 24 * 60 * 60
+# No file system holds a longer name; asking it for one is an error, not a missing file.
+MAX_NAME_BYTES = 255
 
 
 def database_answers():
@@ -50,8 +55,13 @@ def media(request, path):
 
     Guessing the type from the name would serve a stray .html or .svg file as a page that
     runs in the site's origin; SecurityMiddleware's nosniff keeps browsers from guessing too.
+    Browsers may keep a file for good: new pixels get a new name (articles.images), and share
+    cards are named by the text they show.
     """
+    if any(len(part.encode()) > MAX_NAME_BYTES for part in path.split("/")):
+        raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    patch_cache_control(response, public=True, max_age=MEDIA_MAX_AGE, immutable=True)
     content_type = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
     if content_type is None:
         response["Content-Type"] = "application/octet-stream"

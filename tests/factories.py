@@ -1,11 +1,13 @@
 """Small builders for test data; every test states what it needs and nothing more."""
 
 from datetime import timedelta
+from io import BytesIO
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Author
 
@@ -85,3 +87,10 @@ def change_form_data(article, **changes):
     }
     data.update(changes)
     return data
+
+
+def jpeg(size=(40, 30), colour="navy"):
+    """The bytes of a plain JPEG picture."""
+    output = BytesIO()
+    Image.new("RGB", size, colour).save(output, "JPEG")
+    return output.getvalue()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Correction
-from tests.factories import make_article, make_author
+from tests.factories import jpeg, make_article, make_author
 
 
 def tiny_jpeg():
@@ -150,6 +150,12 @@ class ArticlePageQueryTests(TestCase):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
+
+    def test_query_count_with_a_hero_image_and_its_preview_rendition(self):
+        upload = SimpleUploadedFile("front.jpg", jpeg((1600, 900)), content_type="image/jpeg")
+        self.assert_page_queries(
+            make_article(hero_image=upload, hero_alt="Une photo", tags=["Ukraine"])
+        )
 
     def test_query_count_with_one_tag_and_one_related_article(self):
         article = make_article(tags=["Ukraine"])

@@ -94,6 +94,27 @@ class FeedTests(TestCase):
         self.assertEqual(first.findtext(f"{ATOM}published"), "2024-10-27T19:45:00+00:00")
         self.assertIsNotNone(first.findtext(f"{ATOM}updated"))
 
+    def test_rss_guid_and_atom_id_are_the_short_link_and_survive_a_slug_change(self):
+        short_url = f"{SITE}/a/{self.article.pk}/"
+
+        def ids():
+            _, rss = self.parse("/rss/")
+            _, atom = self.parse("/atom/")
+            guid = rss.find("channel/item/guid")
+            self.assertEqual(guid.get("isPermaLink"), "true")
+            return guid.text, atom.findtext(f"{ATOM}entry/{ATOM}id")
+
+        self.assertEqual(ids(), (short_url, short_url))
+        self.article.slug = "treve-a-gaza-mise-a-jour"
+        self.article.save()
+        self.assertEqual(ids(), (short_url, short_url))
+        self.assertRedirects(
+            self.client.get(short_url.removeprefix(SITE)),
+            self.article.get_absolute_url(),
+            status_code=301,
+            fetch_redirect_response=False,
+        )
+
     def test_tag_and_author_feeds_list_only_their_articles(self):
         for path, title in (
             ("/tags/gaza/rss/", "Gaza – Newsroom"),

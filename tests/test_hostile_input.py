@@ -10,7 +10,9 @@ from itertools import count
 
 from django.conf import settings
 from django.test import Client, TestCase
-from django.urls import URLResolver, get_resolver
+from django.urls import URLResolver, get_resolver, reverse
+
+from tests.factories import make_user
 
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 SEED_SLUG = SEED_URL.split("/")[-2]
@@ -85,7 +87,11 @@ def query_parameter_cases():
     """Payloads in the page number, and in parameters no view reads."""
     for url in LISTING_URLS:
         for value in [*BAD_PAGES, *XSS, *SQL, *BROKEN_ESCAPES]:
-            yield Case(f"{url}?page={value}", NOT_FOUND, payload=value)
+            # A null character is refused in any query string (PostgreSQL refuses it too).
+            expected = {400} if "%00" in value else NOT_FOUND
+            yield Case(f"{url}?page={value}", expected, payload=value)
+        yield Case(f"{url}?q=%00", {400})
+        yield Case(f"{url}?%00=1", {400})
     too_many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
     for url in LISTING_URLS:
         yield Case(f"{url}?{too_many}", {400})
@@ -140,6 +146,9 @@ def traversal_cases():
             yield Case(prefix + value, {400, 404})
     yield Case("/media/", {404})
     yield Case("/media/%00", {400, 404})
+    # Longer than any file system's name: asking the disk for it fails, and is a 404.
+    for path in ("a" * 256, "heroes/2024/10/" + "%C3%A9" * 128 + ".jpg", "x" * 300 + "/a.jpg"):
+        yield Case(f"/media/{path}", NOT_FOUND)
 
 
 def method_cases():
@@ -159,6 +168,12 @@ def body_cases():
     for url in ("/", SEED_URL, "/admin/login/"):
         yield Case(url, {400}, method="POST", body=too_big, content_type=form)
         yield Case(url, {400}, method="POST", body=many_fields, content_type=form)
+    # A body announced over the limit is refused on its headers, whatever follows them.
+    huge = {"content-length": str(settings.MAX_REQUEST_BYTES + 1)}
+    chunked = {"transfer-encoding": "chunked"}
+    for url in ("/", SEED_URL, "/admin/login/", "/admin/articles/article/add/"):
+        yield Case(url, {413}, method="POST", headers=huge, content_type="multipart/form-data")
+        yield Case(url, {411}, method="POST", headers=chunked, body=b"5\r\nhello\r\n0\r\n\r\n")
     broken = [("multipart/form-data", b"--x\r\n\x00\xff"), (form + "; charset=bogus", b"\xff")]
     for content_type, body in broken:
         yield Case("/", {400, 405}, method="POST", body=body, content_type=content_type)
@@ -220,3 +235,20 @@ class HostileRequestTests(TestCase):
                 self.assertNotIn("evil.example", text)
                 self.assertNotIn("root:x:", text)
                 self.assertNotIn("SECRET_KEY", text)
+
+
+class AdminSearchTests(TestCase):
+    def test_a_null_character_in_an_editors_search_is_refused_not_a_server_error(self):
+        """PostgreSQL refuses a null character in any query: the admin's search would fail."""
+        self.client.force_login(make_user("Éditeurs"))
+        autocomplete = {"app_label": "articles", "model_name": "article"}
+        for url, params in (
+            (reverse("admin:autocomplete"), {**autocomplete, "field_name": "pinned_related"}),
+            (reverse("admin:articles_article_changelist"), {}),
+            (reverse("admin:articles_author_changelist"), {}),
+        ):
+            for term in ("\x00", "Ukr\x00aine"):
+                with self.subTest(url=url, term=term):
+                    search = {"term" if "field_name" in params else "q": term}
+                    response = self.client.get(url, {**params, **search})
+                    self.assertEqual(response.status_code, 400)

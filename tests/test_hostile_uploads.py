@@ -4,18 +4,18 @@ Each upload below gets a form error and leaves nothing in storage; media files g
 `nosniff` and an image type, or as a download when they are not one of the stored images.
 """
 
-import io
 import struct
 import zlib
+from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
-from PIL import Image
+from django.urls import reverse
 
 from articles import images
-from tests.factories import change_form_data, make_article, make_user
+from tests.factories import change_form_data, jpeg, make_article, make_user
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -28,12 +28,6 @@ def png_header(width, height):
     """A PNG that announces ``width`` × ``height`` RGB pixels and holds none."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return PNG_SIGNATURE + png_chunk(b"IHDR", header) + png_chunk(b"IEND", b"")
-
-
-def jpeg(size=(40, 30)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "navy").save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 SVG = (
@@ -80,11 +74,61 @@ class HostileUploadTests(TestCase):
         self.article.refresh_from_db()
         self.assertFalse(self.article.hero_image)
 
+    def stored_names(self):
+        self.article.refresh_from_db()
+        return [self.article.hero_image.name] + [
+            rendition[kind]
+            for rendition in self.article.hero_renditions
+            for kind in ("jpeg", "webp")
+        ]
+
+    def test_a_name_over_255_bytes_is_stored_under_a_short_clean_name(self):
+        name = "😀" * 90 + ".jpg"
+        self.assertGreater(len(name.encode()), 255)
+        response = self.post_image(name, "image/jpeg", jpeg())
+        self.assertEqual(response.status_code, 302)
+        for stored in self.stored_names():
+            with self.subTest(stored=stored):
+                self.assertTrue(PurePosixPath(stored).name.startswith("image-"))
+                self.assertTrue(default_storage.exists(stored))
+
+    def test_rendition_names_are_cleaned_as_the_original_name_is(self):
+        response = self.post_image("<script>alert(1)</script>.jpg", "image/jpeg", jpeg())
+        self.assertEqual(response.status_code, 302)
+        original, *renditions = self.stored_names()
+        # What Django keeps of the name is "script>.jpg", after the last slash.
+        stem = PurePosixPath(original).stem
+        self.assertRegex(stem, r"^script-[0-9a-f]{12}$")
+        for rendition in renditions:
+            with self.subTest(rendition=rendition):
+                self.assertRegex(PurePosixPath(rendition).name, rf"^{stem}-\d+\.(jpg|webp)$")
+
+    def test_new_pixels_get_new_names_even_when_the_old_files_are_gone(self):
+        """Media is served as never changing, so a name must never be given to other pixels."""
+        self.post_image("photo.jpg", "image/jpeg", jpeg())
+        first = self.stored_names()
+        for name in first:
+            default_storage.delete(name)
+        self.post_image("photo.jpg", "image/jpeg", jpeg(colour="red"))
+        self.assertFalse(set(first) & set(self.stored_names()))
+
+    def test_an_id_that_is_no_article_or_author_is_a_form_error(self):
+        for field in ("pinned_related", "authors"):
+            for value in ("abc", "9" * 30, "²", "-1"):
+                with self.subTest(field=field, value=value):
+                    data = change_form_data(self.article, **{field: value})
+                    response = self.client.post(
+                        reverse("admin:articles_article_change", args=[self.article.pk]), data
+                    )
+                    self.assertEqual(response.status_code, 200)
+                    errors = response.context["adminform"].form.errors.as_data()[field]
+                    self.assertEqual([error.code for error in errors], ["invalid_pk_value"])
+
     def test_an_image_is_stored_under_its_format_not_its_name(self):
         response = self.post_image("photo.png", "image/png", jpeg())
         self.assertEqual(response.status_code, 302)
         self.article.refresh_from_db()
-        self.assertTrue(self.article.hero_image.name.endswith("/photo.jpg"))
+        self.assertRegex(self.article.hero_image.name, r"/photo-[0-9a-f]{12}\.jpg$")
 
 
 class MediaServingTests(TestCase):
@@ -107,6 +151,18 @@ class MediaServingTests(TestCase):
                 self.assertEqual(response["Content-Type"], "application/octet-stream")
                 self.assertEqual(response["Content-Disposition"], "attachment")
                 self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+
+    def test_media_may_be_kept_by_browsers_for_a_year(self):
+        article = make_article()
+        response = self.client.get(article.share_card.url)
+        self.assertEqual(
+            set(response["Cache-Control"].split(", ")), {"public", "max-age=31536000", "immutable"}
+        )
+
+    def test_a_name_longer_than_any_file_system_allows_is_not_found(self):
+        for path in ("a" * 256, "heroes/" + "é" * 128 + ".jpg", f"{'b' * 300}/x.jpg"):
+            with self.subTest(path=path[:20]):
+                self.assertEqual(self.client.get(f"/media/{path}").status_code, 404)
 
     def test_media_is_read_only(self):
         response = self.client.post("/media/anything.jpg")

@@ -1,10 +1,13 @@
 """Link previews and structured data: what a messenger, a network or a search engine reads."""
 
 import json
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from io import BytesIO, StringIO
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -14,7 +17,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.share_card import draw_share_card, fit_headline
-from tests.factories import make_article, make_author
+from tests.factories import jpeg, make_article, make_author
 
 SITE = "https://news.example"
 
@@ -175,22 +178,50 @@ class ArticlePreviewTests(TestCase):
         self.assertEqual(doc["headline"], "</script><script>alert(1)</script>")
 
 
+def stored_size(url):
+    """The real size of the stored image at the media ``url``."""
+    with default_storage.open(url.removeprefix(settings.MEDIA_URL)) as file:
+        return Image.open(file).size
+
+
 @override_settings(SITE_URL=SITE)
 class HeroImagePreviewTests(TestCase):
-    def test_hero_image_is_the_preview_image_when_there_is_one(self):
-        article = make_article(
-            hero_image=SimpleUploadedFile("front.png", png(1600, 900), "image/png"),
+    def setUp(self):
+        # Larger than any screen, as a camera's picture (in setUp: uploads need the test's media).
+        self.article = make_article(
+            hero_image=SimpleUploadedFile("front.jpg", jpeg((3000, 2000)), "image/jpeg"),
             hero_alt="Un char dans la neige",
         )
-        head = Head(self.client.get(article.get_absolute_url()).content.decode())
-        self.assertEqual(head.one("og:image"), SITE + article.hero_image.url)
-        self.assertEqual(head.one("og:image:width"), "1600")
-        self.assertEqual(head.one("og:image:height"), "900")
+        self.html = self.client.get(self.article.get_absolute_url()).content.decode()
+        self.head = Head(self.html)
+
+    def test_preview_image_is_a_rendition_of_at_most_1200_px_with_its_real_size(self):
+        head = self.head
+        url = head.one("og:image").removeprefix(SITE)
+        self.assertEqual(stored_size(url), (1200, 800))
+        self.assertEqual(head.one("og:image:width"), "1200")
+        self.assertEqual(head.one("og:image:height"), "800")
+        self.assertEqual(head.one("twitter:image"), SITE + url)
         self.assertEqual(head.one("og:image:alt"), "Un char dans la neige")
-        self.assertEqual(
-            head.document("NewsArticle")["image"]["url"], SITE + article.hero_image.url
+        self.assertEqual(head.document("NewsArticle")["image"]["url"], SITE + url)
+        self.assertFalse(self.article.share_card)
+
+    def test_image_fallback_without_srcset_is_the_same_rendition(self):
+        [src] = re.findall(r'<img src="([^"]+)" srcset=', self.html)
+        self.assertEqual(SITE + src, self.head.one("og:image"))
+
+    def test_stored_original_is_bounded_to_2560_px(self):
+        self.assertEqual(stored_size(self.article.hero_image.url), (2560, 1707))
+        self.assertEqual((self.article.hero_width, self.article.hero_height), (2560, 1707))
+
+    def test_a_small_image_is_its_own_preview(self):
+        article = make_article(
+            hero_image=SimpleUploadedFile("small.png", png(800, 450), "image/png"),
+            hero_alt="Un char",
         )
-        self.assertFalse(article.share_card)
+        head = Head(self.client.get(article.get_absolute_url()).content.decode())
+        self.assertEqual(stored_size(head.one("og:image").removeprefix(SITE)), (800, 450))
+        self.assertEqual((head.one("og:image:width"), head.one("og:image:height")), ("800", "450"))
 
 
 @override_settings(SITE_URL=SITE, SITE_NAME="Le Veilleur")
@@ -200,7 +231,6 @@ class OtherPagePreviewTests(TestCase):
         self.assertEqual(head.one("og:type"), "website")
         self.assertEqual(head.one("og:title"), "Le Veilleur")
         self.assertEqual(head.one("og:url"), f"{SITE}/")
-        self.assertEqual(head.one("twitter:card"), "summary")
         doc = head.document("WebSite")
         self.assertEqual(doc["url"], f"{SITE}/")
         self.assertEqual(doc["name"], "Le Veilleur")
@@ -210,6 +240,30 @@ class OtherPagePreviewTests(TestCase):
             f"{SITE}/search/?q={{search_term_string}}",
         )
         self.assertEqual(doc["potentialAction"]["query-input"], "required name=search_term_string")
+
+    def test_home_tag_and_archive_pages_show_the_site_card(self):
+        make_article(tags=["Ukraine"], published_at=datetime(2024, 10, 27, 12, tzinfo=UTC))
+        images = set()
+        for path in (reverse("articles:home"), "/tags/ukraine/", "/archives/2024/10/"):
+            with self.subTest(path=path):
+                head = Head(self.client.get(path).content.decode())
+                images.add(head.one("og:image"))
+                self.assertEqual(head.one("twitter:image"), head.one("og:image"))
+                self.assertEqual(head.one("twitter:card"), "summary_large_image")
+                self.assertEqual(head.one("og:image:alt"), "Le Veilleur")
+                self.assertEqual(
+                    (head.one("og:image:width"), head.one("og:image:height")), ("1200", "630")
+                )
+        [image] = images
+        self.assertEqual(stored_size(image.removeprefix(SITE)), (1200, 630))
+        self.assertEqual(self.client.get(image.removeprefix(SITE)).status_code, 200)
+
+    def test_site_card_is_drawn_once(self):
+        self.client.get(reverse("articles:home"))
+        cards = default_storage.listdir("share-cards")[1]
+        self.client.get("/archives/2024/")
+        self.assertEqual(default_storage.listdir("share-cards")[1], cards)
+        self.assertEqual(len(cards), 1)
 
     def test_tag_and_author_pages_name_themselves_and_offer_their_feeds(self):
         article = make_article(tags=["Ukraine"])
@@ -288,3 +342,27 @@ class ShareCardTests(TestCase):
         call_command("draw_share_cards", stdout=StringIO())
         article.refresh_from_db()
         self.assertTrue(article.share_card)
+
+
+@override_settings(SITE_URL=SITE)
+class RenderHeroImagesCommandTests(TestCase):
+    def test_command_bounds_old_originals_and_makes_the_preview_rendition(self):
+        article = make_article(
+            hero_image=SimpleUploadedFile("front.jpg", jpeg((1600, 900)), "image/jpeg"),
+            hero_alt="Un char",
+        )
+        # As stored before the rules: a camera's original, and no 1200 px rendition.
+        original = default_storage.save("heroes/2024/10/front.jpg", ContentFile(jpeg((4000, 2250))))
+        old_renditions = [r for r in article.hero_renditions if r["width"] != 1200]
+        Article.objects.filter(pk=article.pk).update(
+            hero_image=original, hero_width=4000, hero_height=2250, hero_renditions=old_renditions
+        )
+        output = StringIO()
+        call_command("render_hero_images", stdout=output)
+        self.assertEqual(output.getvalue(), "1 hero image(s) rendered.\n")
+        article.refresh_from_db()
+        self.assertEqual(stored_size(article.hero_image.url), (2560, 1440))
+        head = Head(self.client.get(article.get_absolute_url()).content.decode())
+        self.assertEqual(stored_size(head.one("og:image").removeprefix(SITE)), (1200, 675))
+        call_command("render_hero_images", stdout=output)
+        self.assertTrue(output.getvalue().endswith("0 hero image(s) rendered.\n"))

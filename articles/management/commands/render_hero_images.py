@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand
+
+from articles.images import MAX_SIDE, SHARE_WIDTH, clean_and_render
+from articles.models import Article
+
+
+class Command(BaseCommand):
+    help = (
+        "Render again the hero images stored before today's rules: an original larger than "
+        "2,560 px, or no 1,200 px rendition for link previews. Old files are left in place."
+    )
+
+    def handle(self, **options):
+        rendered = 0
+        for article in Article.objects.exclude(hero_image="").iterator():
+            if self.is_current(article):
+                continue
+            with article.hero_image.open() as file:
+                content, width, height, renditions = clean_and_render(file)
+            field = article.hero_image.field
+            name = field.storage.save(field.generate_filename(article, content.name), content)
+            # update(), not save(): a new rendering is not an edit of the article.
+            Article.objects.filter(pk=article.pk).update(
+                hero_image=name, hero_width=width, hero_height=height, hero_renditions=renditions
+            )
+            rendered += 1
+        self.stdout.write(f"{rendered} hero image(s) rendered.")
+
+    @staticmethod
+    def is_current(article):
+        width, height = article.hero_width or 0, article.hero_height or 0
+        widths = {rendition["width"] for rendition in article.hero_renditions}
+        return max(width, height) <= MAX_SIDE and min(width, SHARE_WIDTH) in widths
