@@ -168,7 +168,10 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            # updated_at too, so that sitemaps read a month's lastmod from the index alone.
+            models.Index(fields=["status", "published_at", "updated_at"]),
+        ]
         permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
 
     def __str__(self):
