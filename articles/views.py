@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -159,6 +162,28 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class SearchPaginator(Paginator):
+    """Counts the matches up to ``limit`` only, and pages through that many.
+
+    A broad search ("Hamas OR Hezbollah") matches tens of thousands of articles; counting them
+    all, on either engine, cost more than everything else on the page. Readers are told
+    "more than 1,000" instead, and nobody pages that deep into relevance-ranked results.
+    """
+
+    limit = search.COUNT_LIMIT
+
+    @cached_property
+    def count(self):
+        # Unordered: the count needs no ranking, only to stop after limit + 1 matches.
+        found = self.object_list.order_by()[: self.limit + 1].count()
+        self.more = found > self.limit
+        return min(found, self.limit)
+
+    def limit_display(self):
+        """The limit as readers write numbers: "1 000" in French."""
+        return number_format(self.limit, force_grouping=True)
+
+
 class SearchView(PublishedArticleMixin, ListView):
     """Published articles matching the reader's words, most relevant first, then newest.
 
@@ -167,6 +192,7 @@ class SearchView(PublishedArticleMixin, ListView):
     """
 
     template_name = "articles/search.html"
+    paginator_class = SearchPaginator
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
