@@ -35,7 +35,7 @@ def main():
     from articles.sitemaps import archive_months
 
     newest = Article.objects.published().latest().published_at
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
 
     def get(path):
         cache.clear()

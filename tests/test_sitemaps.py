@@ -9,7 +9,7 @@ import time_machine
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import ArchiveMonth, Article, Correction
 from tests.factories import make_archive, make_article
 
 SITE = "https://news.example"
@@ -199,23 +199,84 @@ class RobotsTests(TestCase):
 
 
 class SitemapQueryTests(TestCase):
-    def test_query_counts_do_not_grow_with_the_articles(self):
-        """A month's file is one query; the index and archive files one more per month."""
+    def test_query_counts_do_not_grow_with_the_articles_or_the_months(self):
         now = datetime(2020, 2, 15, 12, 0, tzinfo=UTC)
-        months = 3  # December 2019 to February 2020
+        archives = ((2, datetime(2019, 12, 31, tzinfo=UTC)), (30, datetime(2018, 1, 1, tzinfo=UTC)))
         with time_machine.travel(now, tick=False):
-            for size in (2, 30):
+            for size, start in archives:
                 Article.objects.all().delete()
-                make_archive(size, start=datetime(2019, 12, 31, 12, 0, tzinfo=UTC))
+                make_archive(size, start=start)
                 make_archive(size, start=now)
+                month_file = f"/sitemap-articles-{timezone.localtime(start):%Y-%m}.xml"
                 for path, expected in (
-                    ("/sitemap.xml", 3 + months),
-                    ("/sitemap-articles-2019-12.xml", 1),
+                    ("/sitemap.xml", 4),
+                    (month_file, 1),
                     ("/sitemap-tags.xml", 2),
-                    ("/sitemap-years.xml", 1 + months),
-                    ("/sitemap-months.xml", 1 + months),
+                    ("/sitemap-years.xml", 2),
+                    ("/sitemap-months.xml", 2),
                     ("/sitemap-news.xml", 1),
                     ("/robots.txt", 0),
                 ):
                     with self.subTest(size=size, path=path), self.assertNumQueries(expected):
                         self.assertEqual(self.client.get(path).status_code, 200)
+
+
+@override_settings(SITE_URL=SITE)
+class ArchiveMonthTests(TestCase):
+    """The month counts behind the index follow every change of an article."""
+
+    def month_files(self):
+        response = self.client.get("/sitemap.xml")
+        index = ElementTree.fromstring(response.content)
+        return {
+            sitemap.findtext(f"{SM}loc").removeprefix(f"{SITE}/sitemap-articles-"): (
+                sitemap.findtext(f"{SM}lastmod")
+            )
+            for sitemap in index.findall(f"{SM}sitemap")
+            if "/sitemap-articles-" in sitemap.findtext(f"{SM}loc")
+        }
+
+    def test_publish_move_unpublish_and_delete_are_counted(self):
+        article = make_article(published_at=datetime(2024, 10, 27, 18, 0, tzinfo=UTC))
+        self.assertEqual(list(self.month_files()), ["2024-10.xml"])
+        article.published_at = datetime(2023, 5, 2, 9, 0, tzinfo=UTC)
+        article.save()
+        self.assertEqual(list(self.month_files()), ["2023-05.xml"])
+        article.unpublish()
+        article.save()
+        self.assertEqual(self.month_files(), {})
+        article.publish()
+        article.save()
+        self.assertEqual(len(self.month_files()), 1)
+        article.delete()
+        self.assertEqual(self.month_files(), {})
+
+    def test_an_edit_or_a_correction_renews_the_month_lastmod(self):
+        published_at = datetime(2024, 10, 27, 18, 0, tzinfo=UTC)
+        with time_machine.travel(published_at, tick=False):
+            article = make_article(published_at=published_at)
+        self.assertEqual(self.month_files(), {"2024-10.xml": "2024-10-27"})
+        with time_machine.travel(datetime(2025, 1, 5, 12, 0, tzinfo=UTC), tick=False):
+            article.save()
+        self.assertEqual(self.month_files(), {"2024-10.xml": "2025-01-05"})
+        with time_machine.travel(datetime(2025, 3, 8, 12, 0, tzinfo=UTC), tick=False):
+            Correction.objects.create(article=article, text="Une date corrigée.")
+        self.assertEqual(self.month_files(), {"2024-10.xml": "2025-03-08"})
+
+    def test_a_scheduled_article_enters_its_month_when_its_time_comes(self):
+        now = datetime(2024, 10, 10, 12, 0, tzinfo=UTC)
+        with time_machine.travel(now, tick=False):
+            make_article(published_at=now + timedelta(days=40))  # in November
+            make_article(published_at=now + timedelta(days=1))  # later in October
+            self.assertEqual(self.month_files(), {})
+        with time_machine.travel(now + timedelta(days=2), tick=False):
+            self.assertEqual(list(self.month_files()), ["2024-10.xml"])
+        with time_machine.travel(now + timedelta(days=41), tick=False):
+            self.assertEqual(list(self.month_files()), ["2024-10.xml", "2024-11.xml"])
+
+    def test_rebuild_counts_what_bulk_writes_left_out(self):
+        make_article(published_at=datetime(2024, 10, 27, 18, 0, tzinfo=UTC))
+        ArchiveMonth.objects.all().delete()
+        ArchiveMonth.objects.rebuild()
+        [month] = ArchiveMonth.objects.all()
+        self.assertEqual((f"{month}", month.article_count), ("2024-10", 1))
