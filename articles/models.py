@@ -423,7 +423,7 @@ class ArchiveMonth(models.Model):
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="articles.archive_months.before")
-def remember_month(sender, instance, raw=False, **kwargs):
+def remember_month(sender, instance, **kwargs):
     """Signal receiver: the month an article leaves, when its date changes."""
     instance.former_published_at = (
         Article.objects.filter(pk=instance.pk).values_list("published_at", flat=True).first()

@@ -1,10 +1,10 @@
 """Sitemaps within the protocol's limits (50,000 URLs and 50 MB a file), whatever the archive.
 
 The index lists one file of articles per month (split in pages of 50,000 if a month ever holds
-more), the tags, the year and month archives, each with its newest change. Every file reads
-one bounded slice of the archive through the (status, published_at, updated_at) index, as
-plain values: no model instance and no template per URL, so a file of 50,000 URLs stays well
-under a second.
+more), the tags, the year and month archives, each with its newest change. No file reads
+more than one month of articles: a month's file reads it through the (status, published_at,
+updated_at) index, as plain values (no model instance and no template per URL); the index and
+the archive files read the month counts kept at write time (ArchiveMonth).
 
 Written as small views rather than with django.contrib.sitemaps, whose views take the domain
 from the request's Host header and build a model instance and a template context per URL:

@@ -165,12 +165,13 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
 class SearchPaginator(Paginator):
     """Counts the matches up to ``limit`` only, and pages through that many.
 
-    A broad search ("Hamas OR Hezbollah") matches tens of thousands of articles; counting them
-    all, on either engine, cost more than everything else on the page. Readers are told
-    "more than 1,000" instead, and nobody pages that deep into relevance-ranked results.
+    A broad search ("Hamas OR Hezbollah") matches tens of thousands of articles, and counting
+    them all read most of the article table. Readers are told "more than 1,000" instead;
+    nobody pages that deep into results ranked by relevance.
     """
 
     limit = search.COUNT_LIMIT
+    more = False  # set by count: whether matches go on past the limit
 
     @cached_property
     def count(self):
