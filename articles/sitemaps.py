@@ -185,8 +185,8 @@ def articles(request, year, month):
 def slug_locations(route, **kwargs):
     """Slug -> absolute URL of ``route``: reverse() once, not once for each of 50,000 URLs."""
     mark = "slug-placeholder"  # a valid slug, which reverse() leaves as it is
-    prefix, suffix = reverse(route, kwargs={**kwargs, "slug": mark}).split(mark)
-    return lambda slug: absolute_url(prefix + slug + suffix)
+    prefix, suffix = absolute_url(reverse(route, kwargs={**kwargs, "slug": mark})).split(mark)
+    return lambda slug: prefix + slug + suffix
 
 
 class ArticlePaths:
