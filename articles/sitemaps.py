@@ -1,134 +1,266 @@
-"""Sitemaps: an index of articles (in sections of at most 50,000), tags and date archives, and a
-Google News sitemap of the last 48 hours.
+"""Sitemaps within the protocol's limits (50,000 URLs and 50 MB a file), whatever the archive.
 
-Django's sitemap views take the domain from the request's Host header; here every address
-comes from SITE_URL instead, and the index is a small view of our own for the same reason.
+The index lists one file of articles per month (split in pages of 50,000 if a month ever holds
+more), the tags, the year and month archives, each with its newest change. No file reads
+more than one month of articles: a month's file reads it through the (status, published_at,
+updated_at) index, as plain values (no model instance and no template per URL); the index and
+the archive files read the month counts kept at write time (ArchiveMonth).
+
+Written as small views rather than with django.contrib.sitemaps, whose views take the domain
+from the request's Host header and build a model instance and a template context per URL:
+every address here comes from SITE_URL, and the XML is written directly.
 """
 
-from datetime import timedelta
+import re
+from datetime import datetime, time, timedelta
+from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Max
-from django.db.models.functions import Greatest, TruncMonth, TruncYear
-from django.template.response import TemplateResponse
+from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models.functions import Greatest
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from taggit.models import Tag
 
 from articles.links import absolute_url
-from articles.models import Article
+from articles.models import ArchiveMonth, Article, month_after, month_start
 
+MAX_URLS = 50_000
+# The site's zone, looked up once: timezone.localtime() per URL costs more than the URL.
+ZONE = timezone.get_default_timezone()
 LAST_MODIFIED = Greatest("updated_at", "published_at")
+NEWS_LIMIT = 1_000
+NEWS_WINDOW = timedelta(hours=48)
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+# Page numbers as links write them: "?p=2", never "?p=02" or "?p=+2".
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
-class SiteSitemap(Sitemap):
-    """Addresses from SITE_URL, whatever the request says."""
-
-    def get_protocol(self, protocol=None):
-        return settings.SITE_URL.split("://", 1)[0]
-
-    def get_domain(self, site=None):
-        # Everything after the scheme, so a SITE_URL with a path prefix keeps it.
-        return settings.SITE_URL.split("://", 1)[1]
-
-
-class ArticleSitemap(SiteSitemap):
-    limit = 50_000
-
-    def items(self):
-        return Article.objects.published().order_by("published_at", "pk")
-
-    def lastmod(self, item):
-        return item.last_modified
-
-    def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max(LAST_MODIFIED))["latest"]
-
-
-class NewsSitemap(ArticleSitemap):
-    """Google News wants only the last two days' articles, at most 1,000 of them."""
-
-    limit = 1_000
-    window = timedelta(hours=48)
-
-    def items(self):
-        since = timezone.now() - self.window
-        return Article.objects.published().filter(published_at__gte=since)[: self.limit]
-
-
-class TagSitemap(SiteSitemap):
-    def items(self):
-        return (
-            Article.objects.published()
-            .used_tags()
-            .annotate(lastmod=Max(Greatest("article__updated_at", "article__published_at")))
-            .order_by("name")
-        )
-
-    def location(self, item):
-        return reverse("articles:tag", kwargs={"slug": item.slug})
-
-    def lastmod(self, item):
-        return item.lastmod
-
-
-class ArchiveSitemap(SiteSitemap):
-    """Year or month archive pages (``period``), each with its newest change."""
-
-    period = "year"
-    truncate = TruncYear
-
-    def items(self):
-        return (
-            Article.objects.published()
-            .annotate(start=self.truncate("published_at"))
-            .values("start")
-            .annotate(lastmod=Max(LAST_MODIFIED))
-            .order_by("start")
-        )
-
-    def location(self, item):
-        start = timezone.localtime(item["start"])
-        kwargs = {"year": start.year}
-        if self.period == "month":
-            kwargs["month"] = start.month
-        return reverse(f"articles:archive-{self.period}", kwargs=kwargs)
-
-    def lastmod(self, item):
-        return item["lastmod"]
-
-
-class MonthArchiveSitemap(ArchiveSitemap):
-    period = "month"
-    truncate = TruncMonth
-
-
-SITEMAPS = {
-    "articles": ArticleSitemap,
-    "tags": TagSitemap,
-    "years": ArchiveSitemap,
-    "months": MonthArchiveSitemap,
-}
-
-
-@x_robots_tag
-def index(request):
-    """The sitemap index: one entry per section page, with its newest change."""
-    entries = []
-    for section, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
-        location = absolute_url(reverse("articles:sitemap", kwargs={"section": section}))
-        lastmod = sitemap.get_latest_lastmod()
-        for page in sitemap.paginator.page_range:
-            entries.append(SitemapIndexItem(location + (f"?p={page}" if page > 1 else ""), lastmod))
-    latest = max((entry.last_mod for entry in entries if entry.last_mod), default=None)
-    headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
-    return TemplateResponse(
-        request,
-        "sitemap_index.xml",
-        {"sitemaps": entries},
-        content_type="application/xml",
-        headers=headers,
+def month_articles(start):
+    """The published articles of the month beginning at ``start``, oldest first."""
+    # The month's bounds come first: with bound parameters SQLite scans the index between the
+    # first bounds it is given, and published()'s "until now" would be the whole archive since.
+    return (
+        Article.objects.filter(published_at__gte=start, published_at__lt=month_after(start))
+        .published()
+        .order_by("published_at", "pk")
     )
+
+
+def archive_months():
+    """Each month holding published articles, oldest first: (start, article count, lastmod).
+
+    Past months come from their counts kept at write time (ArchiveMonth); the current month,
+    where scheduled articles may still wait for their time, is counted from its articles.
+    """
+    current = month_start(timezone.now())
+    months = [
+        (
+            timezone.make_aware(datetime.combine(row.month, time()), ZONE),
+            row.article_count,
+            row.last_modified,
+        )
+        for row in ArchiveMonth.objects.filter(month__lt=current.date())
+    ]
+    totals = month_articles(current).aggregate(count=Count("pk"), lastmod=Max(LAST_MODIFIED))
+    if totals["count"]:
+        months.append((current, totals["count"], totals["lastmod"]))
+    return months
+
+
+def used_tags():
+    """Tags carried by at least one published article, by name.
+
+    An EXISTS per tag stops at its first published article, where a join would read every
+    tagging of the archive.
+    """
+    tagged = Article.objects.published().filter(tags=OuterRef("pk"))
+    return Tag.objects.filter(Exists(tagged)).order_by("name", "pk")
+
+
+def newest_publication():
+    return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
+
+
+def page_slice(request):
+    """The (offset, end) of the ``?p=`` page of MAX_URLS; 404 for anything but a page number."""
+    value = request.GET.get("p", "1")
+    if not PAGE_NUMBER.fullmatch(value):
+        raise Http404("No such sitemap page.")
+    offset = (int(value) - 1) * MAX_URLS
+    return offset, offset + MAX_URLS
+
+
+def page_locations(path, count):
+    """The address of each page of a file listing ``count`` URLs."""
+    location = absolute_url(path)
+    pages = max(1, -(-count // MAX_URLS))
+    return [location + (f"?p={page}" if page > 1 else "") for page in range(1, pages + 1)]
+
+
+def w3c_date(moment):
+    return moment.astimezone(ZONE).date().isoformat()
+
+
+def xml_response(root, entries, last_modified=None, namespaces=""):
+    """An XML sitemap document: ``root`` holding the ``entries``, already-escaped XML strings."""
+    body = "".join(
+        (
+            '<?xml version="1.0" encoding="UTF-8"?>\n',
+            f'<{root} xmlns="{SITEMAP_NS}"{namespaces}>\n',
+            *entries,
+            f"</{root}>\n",
+        )
+    )
+    response = HttpResponse(body, content_type="application/xml")
+    # Sitemaps are for crawlers to read, not for search results.
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    return response
+
+
+def url_entry(location, lastmod=None, extra=""):
+    lastmod = f"<lastmod>{w3c_date(lastmod)}</lastmod>" if lastmod else ""
+    return f"<url><loc>{escape(location)}</loc>{lastmod}{extra}</url>\n"
+
+
+def urlset(entries, last_modified=None, namespaces=""):
+    if not entries:
+        raise Http404("Empty sitemap.")
+    return xml_response("urlset", entries, last_modified, namespaces)
+
+
+def index(request):
+    """The sitemap index: each file (and page of a file) with its newest change."""
+    months = archive_months()
+    files = [
+        (location, lastmod)
+        for start, count, lastmod in months
+        for location in page_locations(
+            reverse("articles:sitemap-articles", kwargs={"year": start.year, "month": start.month}),
+            count,
+        )
+    ]
+    if months:
+        newest = max(lastmod for _, _, lastmod in months)
+        tag_count = used_tags().count()
+        if tag_count:
+            tags_lastmod = newest_publication()
+            files += [
+                (location, tags_lastmod)
+                for location in page_locations(reverse("articles:sitemap-tags"), tag_count)
+            ]
+        files += [
+            (absolute_url(reverse(name)), newest)
+            for name in ("articles:sitemap-years", "articles:sitemap-months")
+        ]
+    entries = [
+        f"<sitemap><loc>{escape(location)}</loc><lastmod>{w3c_date(lastmod)}</lastmod></sitemap>\n"
+        for location, lastmod in files
+    ]
+    latest = max((lastmod for _, lastmod in files), default=None)
+    return xml_response("sitemapindex", entries, latest)
+
+
+def articles(request, year, month):
+    """The articles published in one month (Paris time), each with its last change."""
+    try:
+        start = timezone.make_aware(datetime(int(year), int(month), 1), ZONE)
+    except ValueError:
+        raise Http404("No such month.") from None
+    offset, end = page_slice(request)
+    rows = month_articles(start).values_list("slug", "published_at", "updated_at")[offset:end]
+    entries, lastmods, location = [], [], ArticlePaths()
+    for slug, published_at, updated_at in rows:
+        lastmod = max(published_at, updated_at)
+        lastmods.append(lastmod)
+        entries.append(url_entry(location(slug, published_at), lastmod))
+    return urlset(entries, max(lastmods, default=None))
+
+
+def slug_locations(route, **kwargs):
+    """Slug -> absolute URL of ``route``: reverse() once, not once for each of 50,000 URLs."""
+    mark = "slug-placeholder"  # a valid slug, which reverse() leaves as it is
+    prefix, suffix = absolute_url(reverse(route, kwargs={**kwargs, "slug": mark})).split(mark)
+    return lambda slug: prefix + slug + suffix
+
+
+class ArticlePaths:
+    """Article URLs from slug and publication time; within a day only the slug changes."""
+
+    def __init__(self):
+        self.days = {}
+
+    def __call__(self, slug, published_at):
+        day = published_at.astimezone(ZONE).date()
+        if day not in self.days:
+            self.days[day] = slug_locations(
+                "articles:detail", year=day.year, month=day.month, day=day.day
+            )
+        return self.days[day](slug)
+
+
+def tags(request):
+    """Every tag page; tags carry no lastmod, which would mean reading every tagging."""
+    offset, end = page_slice(request)
+    names = used_tags().values_list("slug", flat=True)[offset:end]
+    location = slug_locations("articles:tag")
+    entries = [url_entry(location(slug)) for slug in names]
+    return urlset(entries, newest_publication() if entries else None)
+
+
+def years(request):
+    """Year archive pages, each with the newest change of its months."""
+    by_year = {}
+    for start, _, lastmod in archive_months():
+        by_year[start.year] = max(lastmod, by_year.get(start.year, lastmod))
+    entries = [
+        url_entry(absolute_url(reverse("articles:archive-year", kwargs={"year": year})), lastmod)
+        for year, lastmod in by_year.items()
+    ]
+    return urlset(entries, max(by_year.values(), default=None))
+
+
+def months(request):
+    """Month archive pages, each with its newest change."""
+    months = archive_months()
+    entries = [
+        url_entry(
+            absolute_url(
+                reverse("articles:archive-month", kwargs={"year": start.year, "month": start.month})
+            ),
+            lastmod,
+        )
+        for start, _, lastmod in months
+    ]
+    return urlset(entries, max((lastmod for _, _, lastmod in months), default=None))
+
+
+def news(request):
+    """Google News: the articles of the last 48 hours, newest first, at most 1,000 of them."""
+    since = timezone.now() - NEWS_WINDOW
+    rows = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .order_by("-published_at", "-pk")
+        .values_list("slug", "published_at", "updated_at", "title")[:NEWS_LIMIT]
+    )
+    publication = (
+        f"<news:publication><news:name>{escape(settings.SITE_NAME)}</news:name>"
+        f"<news:language>{settings.LANGUAGE_CODE[:2]}</news:language></news:publication>"
+    )
+    entries, lastmods, location = [], [], ArticlePaths()
+    for slug, published_at, updated_at, title in rows:
+        lastmods.append(max(published_at, updated_at))
+        news_entry = (
+            f"<news:news>{publication}"
+            f"<news:publication_date>{timezone.localtime(published_at).isoformat()}"
+            f"</news:publication_date><news:title>{escape(title)}</news:title></news:news>"
+        )
+        entries.append(url_entry(location(slug, published_at), extra=news_entry))
+    # An empty news sitemap is still a valid answer: nothing was published in two days.
+    return xml_response("urlset", entries, max(lastmods, default=None), f' xmlns:news="{NEWS_NS}"')

@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -49,17 +48,14 @@ urlpatterns = [
     ),
     path("sitemap.xml", shared_cache(sitemaps.index), name="sitemap-index"),
     path(
-        "sitemap-news.xml",  # before the sections, which would match it
-        shared_cache(sitemap),
-        {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "sitemaps/news.xml"},
-        name="sitemap-news",
+        "sitemap-articles-<yyyy:year>-<mm:month>.xml",
+        shared_cache(sitemaps.articles),
+        name="sitemap-articles",
     ),
-    path(
-        "sitemap-<section>.xml",
-        shared_cache(sitemap),
-        {"sitemaps": sitemaps.SITEMAPS},
-        name="sitemap",
-    ),
+    path("sitemap-tags.xml", shared_cache(sitemaps.tags), name="sitemap-tags"),
+    path("sitemap-years.xml", shared_cache(sitemaps.years), name="sitemap-years"),
+    path("sitemap-months.xml", shared_cache(sitemaps.months), name="sitemap-months"),
+    path("sitemap-news.xml", shared_cache(sitemaps.news), name="sitemap-news"),
     path(
         "robots.txt",
         shared_cache(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

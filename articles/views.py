@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -172,6 +175,29 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+class SearchPaginator(Paginator):
+    """Counts the matches up to ``limit`` only, and pages through that many.
+
+    A broad search ("Hamas OR Hezbollah") matches tens of thousands of articles, and counting
+    them all read most of the article table. Readers are told "more than 1,000" instead;
+    nobody pages that deep into results ranked by relevance.
+    """
+
+    limit = search.COUNT_LIMIT
+    more = False  # set by count: whether matches go on past the limit
+
+    @cached_property
+    def count(self):
+        # Unordered: the count needs no ranking, only to stop after limit + 1 matches.
+        found = self.object_list.order_by()[: self.limit + 1].count()
+        self.more = found > self.limit
+        return min(found, self.limit)
+
+    def limit_display(self):
+        """The limit as readers write numbers: "1 000" in French."""
+        return number_format(self.limit, force_grouping=True)
+
+
 class SearchView(PublishedArticleMixin, ListView):
     """Published articles matching the reader's words, most relevant first, then newest.
 
@@ -180,6 +206,7 @@ class SearchView(PublishedArticleMixin, ListView):
     """
 
     template_name = "articles/search.html"
+    paginator_class = SearchPaginator
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)

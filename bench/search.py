@@ -4,17 +4,17 @@
     DATABASE_URL=postgres://…/bench .venv/bin/python bench/search.py
 
 The first run generates the synthetic archive (manage.py generate_archive), later runs reuse
-it. Each search is timed as the search page runs it: count, first page, snippets.
+it. Each search is timed as the search page runs it: count (up to 1,000, as the page
+counts), first page, snippets.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import archive
+from archive import p95
+
 QUERIES = [
     "coree",
     "Corée du Nord",
@@ -45,36 +45,19 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
-    results = BASE_DIR / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'search.sqlite3'}")
-    os.environ.setdefault("SECRET_KEY", "search-benchmark")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(BASE_DIR))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    archive.setup(args.articles)
     from django.db import connection
 
     from articles import search
     from articles.models import Article
-
-    call_command("migrate", verbosity=0)
-    missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
-    if missing > 0:
-        started = time.perf_counter()
-        call_command("generate_archive", articles=missing, seed=1)
-        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
+    from articles.views import SearchPaginator
 
     def run(text):
         query = search.parse(text)
-        found = Article.objects.published().search(query)
-        count = found.count()
-        page = list(found[:12])
+        paginator = SearchPaginator(Article.objects.published().search(query), 12)
+        page = list(paginator.page(1)) if paginator.count else []
         search.snippets(page, query)
-        return count
+        return f"{'>' if paginator.more else ''}{paginator.count}"
 
     print(f"{connection.vendor}, {Article.objects.count()} articles, {args.repeat} runs each")
     print(f"{'query':32} {'matches':>8} {'median ms':>10} {'p95 ms':>8}")
@@ -87,12 +70,8 @@ def main():
             run(text)
             timings.append((time.perf_counter() - started) * 1000)
         every += timings
-        print(f"{text:32} {count:8} {statistics.median(timings):10.1f} {p95(timings):8.1f}")
+        print(f"{text:32} {count:>8} {statistics.median(timings):10.1f} {p95(timings):8.1f}")
     print(f"{'all queries':32} {'':8} {statistics.median(every):10.1f} {p95(every):8.1f}")
-
-
-def p95(values):
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 if __name__ == "__main__":

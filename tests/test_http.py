@@ -28,7 +28,7 @@ class ConditionalGetTests(TestCase):
             "/tags/ukraine/rss/",
             f"/authors/{self.author.slug}/atom/",
             "/sitemap.xml",
-            "/sitemap-articles.xml",
+            "/sitemap-articles-2024-10.xml",
             "/sitemap-news.xml",
         )
 
@@ -89,7 +89,7 @@ class HostHeaderTests(TestCase):
             f"/authors/{author.slug}/rss/",
             f"/authors/{author.slug}/atom/",
             "/sitemap.xml",
-            "/sitemap-articles.xml",
+            "/sitemap-articles-2024-10.xml",
             "/sitemap-tags.xml",
             "/sitemap-years.xml",
             "/sitemap-months.xml",

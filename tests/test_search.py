@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
+from articles.views import SearchPaginator
 from tests.factories import make_archive, make_article, make_author
 
 SEED_TITLE = "Des troupes nord-coréennes soutiennent la Russie en Ukraine"
@@ -155,6 +157,22 @@ class ResultPageTests(SearchTestCase):
         self.assertContains(response, 'href="?q=archive&amp;page=2" rel="next">Résultats suivants')
         second = self.search("archive", page=2)
         self.assertEqual(len(second.context["object_list"]), 3)
+
+    def test_a_broad_search_counts_up_to_the_limit_and_says_more(self):
+        make_archive(15)
+        with mock.patch.object(SearchPaginator, "limit", 13):
+            response = self.search("archive")
+            self.assertContains(response, "Plus de 13 articles trouvés.")
+            self.assertContains(response, "Page 1 sur 2")
+            self.assertEqual(len(self.search("archive", page=2).context["object_list"]), 1)
+            self.search("archive", status=404, page=3)
+        with mock.patch.object(SearchPaginator, "limit", 15):
+            self.assertContains(self.search("archive"), "15 articles trouvés.")
+
+    def test_the_limit_is_written_as_french_readers_write_numbers(self):
+        self.assertEqual(SearchPaginator([], 12).limit_display(), "1\xa0000")
+        make_archive(2)
+        self.assertNotContains(self.search("archive"), "Plus de")
 
     def test_bad_page_is_not_found(self):
         make_article(title="Kherson")

@@ -16,6 +16,8 @@ from articles.search.text import marked_html
 
 ENGINES = {"sqlite": "articles.search.sqlite", "postgresql": "articles.search.postgres"}
 BATCH_SIZE = 1000
+# How many matches a search counts and pages through, at most.
+COUNT_LIMIT = 1000
 
 
 def engine():

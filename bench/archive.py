@@ -1,0 +1,43 @@
+"""Django set up in-process over the synthetic benchmark archive, for the in-process benchmarks.
+
+SQLite by default (bench/results/search.sqlite3, which git ignores), or the database named by
+DATABASE_URL, which should be one kept for benchmarks. The archive is generated on first use
+(manage.py generate_archive --seed 1) and reused afterwards.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def setup(articles):
+    """Configure Django and make sure the archive holds ``articles`` synthetic articles."""
+    results = BASE_DIR / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'search.sqlite3'}")
+    os.environ.setdefault("SECRET_KEY", "in-process-benchmark")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(BASE_DIR))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.models import Article
+
+    call_command("migrate", verbosity=0)
+    missing = articles - Article.objects.filter(slug__startswith="synthetique-").count()
+    if missing > 0:
+        started = time.perf_counter()
+        call_command("generate_archive", articles=missing, seed=1)
+        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
+
+
+def p95(values):
+    import statistics
+
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
