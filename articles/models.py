@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import search, share_card
+from articles import search, share_card, tagindex
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
 
@@ -57,14 +57,6 @@ class ArticleQuerySet(models.QuerySet):
     def used_tags(self):
         """The tags these articles carry: of published articles, no tag known only to drafts."""
         return Tag.objects.filter(article__in=self).distinct()
-
-    def top_tags(self, limit):
-        """The tags most used by these articles, with their count as ``article_count``."""
-        return (
-            self.used_tags()
-            .annotate(article_count=Count("article"))
-            .order_by("-article_count", "name")[:limit]
-        )
 
     def search(self, query):
         """These articles matching a parsed search ``Query``, most relevant first, then newest."""
@@ -290,20 +282,18 @@ class Article(models.Model):
     def related(self, limit=5):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
-        Two queries whatever the number of pins and tags. Tagged candidates are counted on the
-        join of their matching tags alone, so the cost follows how often those tags are used,
-        not the size of the archive.
+        Two queries whatever the number of pins and tags. Tagged candidates are each tag's
+        newest articles (see articles.tagindex), so the cost does not follow how many articles
+        carry a tag.
         """
         pinned = list(self.pinned_related.published()[:limit])
         tag_ids = [tag.pk for tag in self.tags.all()]
-        tagged = (
-            Article.objects.published()
-            .exclude(pk__in=[self.pk, *(article.pk for article in pinned)])
-            .filter(tags__in=tag_ids)
-            .annotate(shared_tags=Count("tags"))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        if not tag_ids:
+            return pinned
+        others = Article.objects.published().exclude(
+            pk__in=[self.pk, *(article.pk for article in pinned)]
         )
-        return (pinned + list(tagged))[:limit]
+        return (pinned + list(tagindex.related(others, tag_ids, limit)))[:limit]
 
 
 class Correction(models.Model):
@@ -350,5 +340,6 @@ class FormerSlug(models.Model):
         return self.slug
 
 
-# The SQLite search index's model, registered with the app alongside Article.
+# The SQLite search index's model and the tag index's, registered with the app alongside Article.
 from articles.search.models import SearchEntry  # noqa: E402, F401
+from articles.tagindex.models import TagCount, TagListing  # noqa: E402, F401

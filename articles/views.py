@@ -16,7 +16,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import search
+from articles import search, tagindex
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
 from articles.models import Article, Author
@@ -57,7 +57,7 @@ class HomeView(PublishedArticleMixin, ArchiveIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["top_tags"] = Article.objects.published().top_tags(self.top_tags_count)
+        context["top_tags"] = tagindex.top_tags(Tag.objects.all(), self.top_tags_count)
         return context
 
 
@@ -141,8 +141,10 @@ class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        tags = tagindex.with_article_counts(Tag.objects.all())
+        self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
+        # Read through the tag index: its stored count, and one page of ids at any depth.
+        return tagindex.TagArticles(self.tag, super().get_queryset())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
