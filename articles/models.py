@@ -160,7 +160,8 @@ class Article(models.Model):
         get_latest_by = "published_at"
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        indexes = [models.Index(fields=["status", "published_at"])]
+        # With the id, listing pages read their ids from the index alone, at any depth.
+        indexes = [models.Index(fields=["status", "published_at", "id"])]
         permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
 
     def __str__(self):
@@ -340,6 +341,7 @@ class FormerSlug(models.Model):
         return self.slug
 
 
-# The SQLite search index's model and the tag index's, registered with the app alongside Article.
+# The models of the search, tag and day indexes, registered with the app alongside Article.
+from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.search.models import SearchEntry  # noqa: E402, F401
 from articles.tagindex.models import TagCount, TagListing  # noqa: E402, F401

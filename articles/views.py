@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
@@ -16,10 +18,11 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import search, tagindex
+from articles import dayindex, search, tagindex
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author
+from articles.models import Article, Author, TagListing
+from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
 
@@ -48,7 +51,30 @@ class PublishedArticleMixin:
         return super().paginate_queryset(queryset.for_listing(), page_size)
 
 
-class HomeView(PublishedArticleMixin, ArchiveIndexView):
+class DatedListingMixin(PublishedArticleMixin):
+    """The home page and the date archives: navigation and counts from the day index."""
+
+    def period(self):
+        """The Paris days listed: the first, and the one after the last (None: open)."""
+        return None, None
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        kind = date_type or self.get_date_list_period()
+        date_list = dayindex.periods(kind, *self.period(), ordering=ordering)
+        if not date_list and not self.get_allow_empty():
+            # Django's own message, as .dates() would have raised it.
+            raise Http404(
+                _("No %(verbose_name_plural)s available")
+                % {"verbose_name_plural": Article._meta.verbose_name_plural}
+            )
+        return date_list
+
+    def paginate_queryset(self, queryset, page_size):
+        counted = CountedArticles(queryset, queryset, dayindex.count(*self.period()))
+        return super().paginate_queryset(counted, page_size)
+
+
+class HomeView(DatedListingMixin, ArchiveIndexView):
     """The lead story, the latest articles and the most covered tags."""
 
     allow_empty = True
@@ -61,16 +87,24 @@ class HomeView(PublishedArticleMixin, ArchiveIndexView):
         return context
 
 
-class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
+class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
     make_object_list = True
 
+    def period(self):
+        year = int(self.get_year())
+        return date(year, 1, 1), date(year + 1, 1, 1)
 
-class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
-    pass
+
+class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
+    def period(self):
+        first = date(int(self.get_year()), int(self.get_month()), 1)
+        return first, (first + timedelta(days=31)).replace(day=1)
 
 
-class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
-    pass
+class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
+    def period(self):
+        day = date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        return day, day + timedelta(days=1)
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
@@ -144,7 +178,10 @@ class TagArticleListView(PublishedArticleMixin, ListView):
         tags = tagindex.with_article_counts(Tag.objects.all())
         self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
         # Read through the tag index: its stored count, and one page of ids at any depth.
-        return tagindex.TagArticles(self.tag, super().get_queryset())
+        listings = TagListing.objects.published().filter(tag=self.tag)
+        return CountedArticles(
+            super().get_queryset(), listings, self.tag.article_count, id_field="article_id"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

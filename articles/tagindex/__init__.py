@@ -11,7 +11,7 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
   newer ones; a rare tag's articles are all candidates.
 - tag counts ("most covered", tag pages and feeds) are kept at write time for every article
   with the published status, and the few still scheduled are subtracted when read.
-- tag pages read one page of article ids from the index, from whichever end is nearer.
+- tag pages read one page of article ids from the index (see articles.paging).
 
 Both tables are derived, as the search index is: signals (articles.tagindex.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
@@ -152,37 +152,3 @@ def related(articles, tag_ids, limit):
         .annotate(shared_tags=Count("tag_listings"))
         .order_by("-shared_tags", "-published_at", "-pk")[:limit]
     )
-
-
-class TagArticles:
-    """A tag's published articles, newest first, as Django's Paginator takes them.
-
-    The count is the stored one (``tag.article_count``, see with_article_counts) rather than a
-    COUNT of the join, and a page reads its ids from the (tag, publication time) index, from
-    the newest end or, past the middle, from the oldest: page 1 and the last page cost the
-    same, and no page skips more than half the tag's entries, in the index alone.
-    """
-
-    ordered = True
-
-    def __init__(self, tag, articles):
-        self.tag, self.articles = tag, articles
-
-    def for_listing(self):
-        return TagArticles(self.tag, self.articles.for_listing())
-
-    def count(self):
-        return self.tag.article_count
-
-    def exists(self):
-        return self.count() > 0
-
-    def __getitem__(self, page):
-        total = self.count()
-        start, stop = page.start or 0, min(page.stop, total)
-        listings = TagListing.objects.published().filter(tag=self.tag)
-        if start > total - stop:
-            ids = listings.order_by("published_at", "article_id")[total - stop : total - start]
-        else:
-            ids = listings.order_by("-published_at", "-article_id")[start:stop]
-        return self.articles.filter(pk__in=ids.values("article_id"))

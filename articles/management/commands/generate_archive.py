@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from taggit.models import Tag, TaggedItem
 
-from articles import search, tagindex
+from articles import dayindex, search, tagindex
 from articles.management.database import reset_sequences
 from articles.management.progress import ProgressBar
 from articles.management.synthetic import ArchiveWriter, pseudo_names, zipf_weights
@@ -61,6 +61,7 @@ class Command(BaseCommand):
                 bar.update(batch[-1].pk - first + 1, articles)
             reset_sequences(Article, Author, Tag, TaggedItem, Article.authors.through)
             tagindex.rebuild()
+            dayindex.rebuild()
         search.engine().optimize()
         bar.finish()
 
