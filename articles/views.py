@@ -58,6 +58,22 @@ class DatedListingMixin(PublishedArticleMixin):
         """The Paris days listed: the first, and the one after the last (None: open)."""
         return None, None
 
+    def get_queryset(self):
+        after = self.period()[1]
+        return Article.objects.published(before=after and dayindex.midnight(after))
+
+    def get_allow_future(self):
+        # published() leaves the future out already; a second upper bound on the time would
+        # make SQLite read the index from the wrong end.
+        return True
+
+    def neighbour(self, kind, previous):
+        """The first day of the nearest year, month or day before or after this period's that
+        shows articles, from the day index; None if there is none."""
+        first, after = self.period()
+        day = dayindex.nearest(before=first) if previous else dayindex.nearest(since=after)
+        return day and dayindex.truncate(day, kind)
+
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         kind = date_type or self.get_date_list_period()
         date_list = dayindex.periods(kind, *self.period(), ordering=ordering)
@@ -94,17 +110,35 @@ class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
         year = int(self.get_year())
         return date(year, 1, 1), date(year + 1, 1, 1)
 
+    def get_next_year(self, date):
+        return self.neighbour("year", previous=False)
+
+    def get_previous_year(self, date):
+        return self.neighbour("year", previous=True)
+
 
 class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
     def period(self):
         first = date(int(self.get_year()), int(self.get_month()), 1)
         return first, (first + timedelta(days=31)).replace(day=1)
 
+    def get_next_month(self, date):
+        return self.neighbour("month", previous=False)
+
+    def get_previous_month(self, date):
+        return self.neighbour("month", previous=True)
+
 
 class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
     def period(self):
         day = date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
         return day, day + timedelta(days=1)
+
+    def get_next_day(self, date):
+        return self.neighbour("day", previous=False)
+
+    def get_previous_day(self, date):
+        return self.neighbour("day", previous=True)
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):

@@ -72,14 +72,30 @@ def days_of(first=None, after=None):
     return days
 
 
-def periods(kind, first=None, after=None, ordering="ASC"):
-    """The years, months or days (``kind``) between these days that show articles now."""
+def shown_days(first=None, after=None):
+    """The days between these that show articles now."""
     from articles.models import Article
 
     today = timezone.localdate()
     # Days before today show all theirs; today only if one of its articles' time has come.
     shown_today = Exists(Article.objects.published().filter(published_at__gte=midnight(today)))
-    days = days_of(first, after).filter(Q(day__lt=today) | (Q(day=today) & shown_today))
+    return days_of(first, after).filter(Q(day__lt=today) | (Q(day=today) & shown_today))
+
+
+def truncate(day, kind):
+    return {"year": day.replace(month=1, day=1), "month": day.replace(day=1), "day": day}[kind]
+
+
+def nearest(before=None, since=None):
+    """The last day before ``before``, or the first from ``since`` on, that shows articles."""
+    if before is not None:
+        return shown_days(after=before).order_by("-day").values_list("day", flat=True).first()
+    return shown_days(first=since).order_by("day").values_list("day", flat=True).first()
+
+
+def periods(kind, first=None, after=None, ordering="ASC"):
+    """The years, months or days (``kind``) between these days that show articles now."""
+    days = shown_days(first, after)
     order = "period" if ordering == "ASC" else "-period"
     return list(
         days.annotate(period=Trunc("day", kind, output_field=DateField()))
