@@ -11,5 +11,5 @@ class ArticlesConfig(AppConfig):
         # follow every save.
         from articles import cache  # noqa: F401
         from articles.dayindex import signals as day_signals  # noqa: F401
+        from articles.listings import signals as tag_signals  # noqa: F401
         from articles.search import signals  # noqa: F401
-        from articles.tagindex import signals as tag_signals  # noqa: F401

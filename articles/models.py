@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import search, share_card, tagindex
+from articles import listings, search, share_card
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
 
@@ -289,7 +289,7 @@ class Article(models.Model):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
         Two queries whatever the number of pins and tags. Tagged candidates are each tag's
-        newest articles (see articles.tagindex), so the cost does not follow how many articles
+        newest articles (see articles.listings), so the cost does not follow how many articles
         carry a tag.
         """
         pinned = list(self.pinned_related.published()[:limit])
@@ -299,7 +299,7 @@ class Article(models.Model):
         others = Article.objects.published().exclude(
             pk__in=[self.pk, *(article.pk for article in pinned)]
         )
-        return (pinned + list(tagindex.related(others, tag_ids, limit)))[:limit]
+        return (pinned + list(listings.related(others, tag_ids, limit)))[:limit]
 
 
 class Correction(models.Model):
@@ -348,5 +348,5 @@ class FormerSlug(models.Model):
 
 # The models of the search, tag and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
+from articles.listings.models import AuthorListing, TagCount, TagListing  # noqa: E402, F401
 from articles.search.models import SearchEntry  # noqa: E402, F401
-from articles.tagindex.models import TagCount, TagListing  # noqa: E402, F401

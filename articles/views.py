@@ -18,10 +18,10 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import dayindex, search, tagindex
+from articles import dayindex, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author, TagListing
+from articles.models import Article, Author, AuthorListing, TagListing
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -99,7 +99,7 @@ class HomeView(DatedListingMixin, ArchiveIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["top_tags"] = tagindex.top_tags(Tag.objects.all(), self.top_tags_count)
+        context["top_tags"] = listings.top_tags(Tag.objects.all(), self.top_tags_count)
         return context
 
 
@@ -209,12 +209,12 @@ class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        tags = tagindex.with_article_counts(Tag.objects.all())
+        tags = listings.with_article_counts(Tag.objects.all())
         self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
         # Read through the tag index: its stored count, and one page of ids at any depth.
-        listings = TagListing.objects.published().filter(tag=self.tag)
+        entries = TagListing.objects.published().filter(tag=self.tag)
         return CountedArticles(
-            super().get_queryset(), listings, self.tag.article_count, id_field="article_id"
+            super().get_queryset(), entries, self.tag.article_count, id_field="article_id"
         )
 
     def get_context_data(self, **kwargs):
@@ -226,7 +226,11 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(authors=self.author)
+        # Read through the listing index: a count of the author's range, one page of ids.
+        entries = AuthorListing.objects.published().filter(author=self.author)
+        return CountedArticles(
+            super().get_queryset(), entries, entries.count(), id_field="article_id"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

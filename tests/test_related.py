@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import tagindex
+from articles import listings
 from articles.models import Article
 from tests.factories import make_article
 
@@ -100,7 +100,7 @@ class SidebarAtScaleTests(TestCase):
             TaggedItem(tag=ukraine, content_type=article_type, object_id=article.pk)
             for article in crowd
         )
-        tagindex.rebuild()  # bulk_create skips the signals, as generate_archive does
+        listings.rebuild()  # bulk_create skips the signals, as generate_archive does
         old_two_tags = make_article(
             tags=["Ukraine", "Koursk"], published_at=now - timedelta(days=400)
         )

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import tagindex
+from articles import listings
 from articles.models import Article
 from tests.factories import make_archive, make_article
 
 
 def counts():
-    return {tag.name: tag.article_count for tag in tagindex.top_tags(Tag.objects.all(), 12)}
+    return {tag.name: tag.article_count for tag in listings.top_tags(Tag.objects.all(), 12)}
 
 
 class TagCountTests(TestCase):
@@ -61,7 +61,7 @@ class TagCountTests(TestCase):
         make_archive(5)
         make_article(tags=["Gaza"], status=Article.Status.DRAFT)
         kept = counts()
-        tagindex.rebuild()
+        listings.rebuild()
         self.assertEqual(counts(), kept)
 
 

@@ -32,7 +32,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import dayindex, search, tagindex
+from articles import dayindex, listings, search
 from articles.cache import bump_generation
 from articles.management.database import reset_sequences
 from articles.models import Article, Author, Correction, FormerSlug
@@ -294,7 +294,7 @@ def import_archive(path, storage=default_storage):
                 # Rows went in without save() or its signals: index them here. In the
                 # transaction, as SQLite would otherwise commit each row of the index alone.
                 search.rebuild(Article.objects.all())
-                tagindex.rebuild()
+                listings.rebuild()
                 dayindex.rebuild()
         except (serializers.base.DeserializationError, DatabaseError) as error:
             raise ArchiveError(f"The archive's data could not be restored: {error}") from None

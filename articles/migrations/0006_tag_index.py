@@ -7,7 +7,7 @@ from django.db import migrations, models
 def fill(apps, schema_editor):
     """List every existing tagging of an article and count each tag's published articles.
 
-    The statements are copied here, not imported from articles.tagindex, which may change.
+    The statements are copied here, not imported from articles.listings, which may change.
     """
     ContentType = apps.get_model("contenttypes", "ContentType")
     article_type = ContentType.objects.filter(app_label="articles", model="article").first()

@@ -1,4 +1,4 @@
-"""The tag index: each tag's articles by publication time, and how many are published.
+"""The listing index: each tag's and author's articles by publication time, and tag counts.
 
 Reader pages ask it instead of joining taggit's table to the articles, whose cost grows with
 how many articles carry a tag (41,626 for the biggest of a 100,000-article archive):
@@ -11,9 +11,10 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
   newer ones; a rare tag's articles are all candidates.
 - tag counts ("most covered", tag pages and feeds) are kept at write time for every article
   with the published status, and the few still scheduled are subtracted when read.
-- tag pages read one page of article ids from the index (see articles.paging).
+- tag and author pages read one page of article ids from the index (see articles.paging);
+  an author's count is a count of the author's range of the index.
 
-Both tables are derived, as the search index is: signals (articles.tagindex.signals) keep them
+Both tables are derived, as the search index is: signals (articles.listings.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
 """
 
@@ -22,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from articles.tagindex.models import TagCount, TagListing
+from articles.listings.models import AuthorListing, TagCount, TagListing
 
 # How many of each tag's newest articles the sidebar ranks.
 CANDIDATES_PER_TAG = 100
@@ -36,6 +37,7 @@ def listed_time(status, published_at):
 def article_saved(article):
     """Copy the article's status and time onto its listings; count again if it (un)published."""
     new = listed_time(article.status, article.published_at)
+    AuthorListing.objects.filter(article=article).exclude(published_at=new).update(published_at=new)
     listings = TagListing.objects.filter(article=article)
     rows = list(listings.values_list("tag_id", "published_at"))
     if any(old != new for _, old in rows):
@@ -66,6 +68,29 @@ def tagging_saved(tagged_item):
     refresh_counts(tags)
 
 
+def bylines_changed(articles, authors):
+    """List again the authors of these articles, or the articles of these authors."""
+    from articles.models import Article
+
+    bylines = Article.authors.through.objects.all()
+    listings = AuthorListing.objects.all()
+    if articles is not None:
+        bylines, listings = (
+            bylines.filter(article__in=articles),
+            listings.filter(article__in=articles),
+        )
+    if authors is not None:
+        bylines, listings = bylines.filter(author__in=authors), listings.filter(author__in=authors)
+    with transaction.atomic():
+        listings.delete()
+        AuthorListing.objects.bulk_create(
+            AuthorListing(author_id=author, article_id=article, published_at=listed_time(*time))
+            for author, article, *time in bylines.values_list(
+                "author_id", "article_id", "article__status", "article__published_at"
+            )
+        )
+
+
 def refresh_counts(tag_ids):
     """Count again these tags' published articles, from their listings (few index reads)."""
     for tag_id in set(tag_ids):
@@ -83,6 +108,15 @@ def rebuild():
 
     listing, count = TagListing._meta.db_table, TagCount._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        AuthorListing.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {AuthorListing._meta.db_table} (author_id, article_id, published_at) "
+            "SELECT byline.author_id, article.id, "
+            "CASE WHEN article.status = %s THEN article.published_at END "
+            f"FROM {Article.authors.through._meta.db_table} byline "
+            f"JOIN {Article._meta.db_table} article ON article.id = byline.article_id",
+            [PUBLISHED],
+        )
         TagListing.objects.all().delete()
         TagCount.objects.all().delete()
         cursor.execute(
@@ -128,13 +162,14 @@ def top_tags(tags, limit):
     )
 
 
-def newest(tag_ids, per_tag):
-    """The ids of each tag's ``per_tag`` newest published articles, as one subquery."""
+def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):
+    """The ids of each tag's (or author's) ``per_tag`` newest published articles, as one
+    subquery."""
     lists = [
-        TagListing.objects.filter(
+        model.objects.filter(
             # Wrapped, as SQLite takes no LIMIT in the parts of a UNION.
-            pk__in=TagListing.objects.published()
-            .filter(tag_id=tag_id)
+            pk__in=model.objects.published()
+            .filter(**{key: tag_id})
             .order_by("-published_at", "-article_id")
             .values("pk")[:per_tag]
         ).values("article_id")
