@@ -346,7 +346,7 @@ class FormerSlug(models.Model):
         return self.slug
 
 
-# The models of the search, tag and day indexes, registered with the app alongside Article.
+# The models of the search, listing and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.listings.models import AuthorListing, TagCount, TagListing  # noqa: E402, F401
 from articles.search.models import SearchEntry  # noqa: E402, F401

@@ -110,10 +110,10 @@ class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
         year = int(self.get_year())
         return date(year, 1, 1), date(year + 1, 1, 1)
 
-    def get_next_year(self, date):
+    def get_next_year(self, current):
         return self.neighbour("year", previous=False)
 
-    def get_previous_year(self, date):
+    def get_previous_year(self, current):
         return self.neighbour("year", previous=True)
 
 
@@ -122,10 +122,10 @@ class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
         first = date(int(self.get_year()), int(self.get_month()), 1)
         return first, (first + timedelta(days=31)).replace(day=1)
 
-    def get_next_month(self, date):
+    def get_next_month(self, current):
         return self.neighbour("month", previous=False)
 
-    def get_previous_month(self, date):
+    def get_previous_month(self, current):
         return self.neighbour("month", previous=True)
 
 
@@ -134,10 +134,10 @@ class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
         day = date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
         return day, day + timedelta(days=1)
 
-    def get_next_day(self, date):
+    def get_next_day(self, current):
         return self.neighbour("day", previous=False)
 
-    def get_previous_day(self, date):
+    def get_previous_day(self, current):
         return self.neighbour("day", previous=True)
 
 

@@ -14,7 +14,7 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
 - tag and author pages read one page of article ids from the index (see articles.paging);
   an author's count is a count of the author's range of the index.
 
-Both tables are derived, as the search index is: signals (articles.listings.signals) keep them
+The tables are derived, as the search index is: signals (articles.listings.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
 """
 
@@ -72,17 +72,14 @@ def bylines_changed(articles, authors):
     """List again the authors of these articles, or the articles of these authors."""
     from articles.models import Article
 
-    bylines = Article.authors.through.objects.all()
-    listings = AuthorListing.objects.all()
+    lookups = {}
     if articles is not None:
-        bylines, listings = (
-            bylines.filter(article__in=articles),
-            listings.filter(article__in=articles),
-        )
+        lookups["article__in"] = articles
     if authors is not None:
-        bylines, listings = bylines.filter(author__in=authors), listings.filter(author__in=authors)
+        lookups["author__in"] = authors
+    bylines = Article.authors.through.objects.filter(**lookups)
     with transaction.atomic():
-        listings.delete()
+        AuthorListing.objects.filter(**lookups).delete()
         AuthorListing.objects.bulk_create(
             AuthorListing(author_id=author, article_id=article, published_at=listed_time(*time))
             for author, article, *time in bylines.values_list(
@@ -103,7 +100,8 @@ def refresh_counts(tag_ids):
 
 
 def rebuild():
-    """Remake both tables from taggit's and the articles' (after bulk_create or a restore)."""
+    """Remake the tables from the taggings, bylines and articles (after bulk_create or a
+    restore)."""
     from articles.models import Article
 
     listing, count = TagListing._meta.db_table, TagCount._meta.db_table
