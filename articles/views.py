@@ -86,8 +86,8 @@ class DatedListingMixin(PublishedArticleMixin):
         return date_list
 
     def paginate_queryset(self, queryset, page_size):
-        counted = CountedArticles(queryset, queryset, dayindex.count(*self.period()))
-        return super().paginate_queryset(counted, page_size)
+        dated = dayindex.DatedArticles(queryset, *self.period())
+        return super().paginate_queryset(dated, page_size)
 
 
 class HomeView(DatedListingMixin, ArchiveIndexView):
