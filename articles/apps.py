@@ -7,6 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        # Signal receivers: the page cache's generation and the search index follow every save.
+        # Signal receivers: the page cache's generation, the search, listing and day indexes
+        # follow every save.
         from articles import cache  # noqa: F401
+        from articles.dayindex import signals as day_signals  # noqa: F401
+        from articles.listings import signals as listing_signals  # noqa: F401
         from articles.search import signals  # noqa: F401

@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
+from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author
+from articles.models import Article, Author, AuthorListing
 
 
 class LatestArticlesFeed(Feed):
@@ -84,13 +86,14 @@ class TagFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         # Like the tag page, a tag used only by drafts has no feed.
-        return get_object_or_404(Article.objects.published().used_tags(), slug=slug)
+        tags = listings.with_article_counts(Tag.objects.all()).filter(article_count__gt=0)
+        return get_object_or_404(tags, slug=slug)
 
     def description(self, obj):
         return _("The latest articles about %(tag)s.") % {"tag": obj.name}
 
     def articles(self, obj):
-        return super().articles(obj).filter(tags=obj)
+        return super().articles(obj).filter(pk__in=listings.newest([obj.pk], self.size))
 
 
 class TagAtomFeed(TagFeed):
@@ -109,7 +112,8 @@ class AuthorFeed(LatestArticlesFeed):
         return _("The latest articles by %(author)s.") % {"author": obj.name}
 
     def articles(self, obj):
-        return super().articles(obj).filter(authors=obj)
+        newest = listings.newest([obj.pk], self.size, AuthorListing, key="author_id")
+        return super().articles(obj).filter(pk__in=newest)
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import search, share_card
+from articles import listings, search, share_card
 from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import clean_and_render, share_rendition, srcset, validate_hero_image
@@ -48,24 +48,21 @@ class Author(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, before=None):
         """Articles readers may see: published, and whose time has come.
 
         A future publication time is simply not visible yet, so scheduling needs no cron job.
+        ``before`` (exclusive) narrows them to an archive's period with one upper bound: given
+        two on the same column, SQLite walks its index from the wrong one.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now()
+        if before is not None and before <= now:
+            return self.filter(status=Article.Status.PUBLISHED, published_at__lt=before)
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
     def used_tags(self):
         """The tags these articles carry: of published articles, no tag known only to drafts."""
         return Tag.objects.filter(article__in=self).distinct()
-
-    def top_tags(self, limit):
-        """The tags most used by these articles, with their count as ``article_count``."""
-        return (
-            self.used_tags()
-            .annotate(article_count=Count("article"))
-            .order_by("-article_count", "name")[:limit]
-        )
 
     def search(self, query):
         """These articles matching a parsed search ``Query``, most relevant first, then newest."""
@@ -170,8 +167,9 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         indexes = [
-            # updated_at too, so that sitemaps read a month's lastmod from the index alone.
-            models.Index(fields=["status", "published_at", "updated_at"]),
+            # With the id, listing pages read their ids from the index alone, at any depth;
+            # with updated_at, sitemaps read a month's lastmod from it too.
+            models.Index(fields=["status", "published_at", "id", "updated_at"]),
         ]
         permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
 
@@ -303,20 +301,18 @@ class Article(models.Model):
     def related(self, limit=5):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
-        Two queries whatever the number of pins and tags. Tagged candidates are counted on the
-        join of their matching tags alone, so the cost follows how often those tags are used,
-        not the size of the archive.
+        Two queries whatever the number of pins and tags. Tagged candidates are each tag's
+        newest articles (see articles.listings), so the cost does not follow how many articles
+        carry a tag.
         """
         pinned = list(self.pinned_related.published()[:limit])
         tag_ids = [tag.pk for tag in self.tags.all()]
-        tagged = (
-            Article.objects.published()
-            .exclude(pk__in=[self.pk, *(article.pk for article in pinned)])
-            .filter(tags__in=tag_ids)
-            .annotate(shared_tags=Count("tags"))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        if not tag_ids:
+            return pinned
+        others = Article.objects.published().exclude(
+            pk__in=[self.pk, *(article.pk for article in pinned)]
         )
-        return (pinned + list(tagged))[:limit]
+        return (pinned + list(listings.related(others, tag_ids, limit)))[:limit]
 
 
 class Correction(models.Model):
@@ -447,5 +443,7 @@ def recount_months(sender, instance, **kwargs):
     )
 
 
-# The SQLite search index's model, registered with the app alongside Article.
+# The models of the search, listing and day indexes, registered with the app alongside Article.
+from articles.dayindex.models import PublicationDay  # noqa: E402, F401
+from articles.listings.models import AuthorListing, TagCount, TagListing  # noqa: E402, F401
 from articles.search.models import SearchEntry  # noqa: E402, F401

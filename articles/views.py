@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
@@ -19,10 +21,11 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import search
+from articles import dayindex, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author
+from articles.models import Article, Author, AuthorListing, TagListing
+from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
 
@@ -57,7 +60,46 @@ class PublishedArticleMixin:
         return super().paginate_queryset(queryset.for_listing(), page_size)
 
 
-class HomeView(PublishedArticleMixin, ArchiveIndexView):
+class DatedListingMixin(PublishedArticleMixin):
+    """The home page and the date archives: navigation and counts from the day index."""
+
+    def period(self):
+        """The Paris days listed: the first, and the one after the last (None: open)."""
+        return None, None
+
+    def get_queryset(self):
+        after = self.period()[1]
+        return Article.objects.published(before=after and dayindex.midnight(after))
+
+    def get_allow_future(self):
+        # published() leaves the future out already; a second upper bound on the time would
+        # make SQLite read the index from the wrong end.
+        return True
+
+    def neighbour(self, kind, previous):
+        """The first day of the nearest year, month or day before or after this period's that
+        shows articles, from the day index; None if there is none."""
+        first, after = self.period()
+        day = dayindex.nearest(before=first) if previous else dayindex.nearest(since=after)
+        return day and dayindex.truncate(day, kind)
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        kind = date_type or self.get_date_list_period()
+        date_list = dayindex.periods(kind, *self.period(), ordering=ordering)
+        if not date_list and not self.get_allow_empty():
+            # Django's own message, as .dates() would have raised it.
+            raise Http404(
+                _("No %(verbose_name_plural)s available")
+                % {"verbose_name_plural": Article._meta.verbose_name_plural}
+            )
+        return date_list
+
+    def paginate_queryset(self, queryset, page_size):
+        dated = dayindex.DatedArticles(queryset, *self.period())
+        return super().paginate_queryset(dated, page_size)
+
+
+class HomeView(DatedListingMixin, ArchiveIndexView):
     """The lead story, the latest articles and the most covered tags."""
 
     allow_empty = True
@@ -66,20 +108,46 @@ class HomeView(PublishedArticleMixin, ArchiveIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["top_tags"] = Article.objects.published().top_tags(self.top_tags_count)
+        context["top_tags"] = listings.top_tags(Tag.objects.all(), self.top_tags_count)
         return context
 
 
-class ArticleYearArchiveView(PublishedArticleMixin, YearArchiveView):
+class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
     make_object_list = True
 
+    def period(self):
+        year = int(self.get_year())
+        return date(year, 1, 1), date(year + 1, 1, 1)
 
-class ArticleMonthArchiveView(PublishedArticleMixin, MonthArchiveView):
-    pass
+    def get_next_year(self, current):
+        return self.neighbour("year", previous=False)
+
+    def get_previous_year(self, current):
+        return self.neighbour("year", previous=True)
 
 
-class ArticleDayArchiveView(PublishedArticleMixin, DayArchiveView):
-    pass
+class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
+    def period(self):
+        first = date(int(self.get_year()), int(self.get_month()), 1)
+        return first, (first + timedelta(days=31)).replace(day=1)
+
+    def get_next_month(self, current):
+        return self.neighbour("month", previous=False)
+
+    def get_previous_month(self, current):
+        return self.neighbour("month", previous=True)
+
+
+class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
+    def period(self):
+        day = date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        return day, day + timedelta(days=1)
+
+    def get_next_day(self, current):
+        return self.neighbour("day", previous=False)
+
+    def get_previous_day(self, current):
+        return self.neighbour("day", previous=True)
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
@@ -157,8 +225,13 @@ class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        tags = listings.with_article_counts(Tag.objects.all())
+        self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
+        # Read through the tag index: its stored count, and one page of ids at any depth.
+        entries = TagListing.objects.published().filter(tag=self.tag)
+        return CountedArticles(
+            super().get_queryset(), entries, self.tag.article_count, id_field="article_id"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -169,7 +242,11 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(authors=self.author)
+        # Read through the listing index: a count of the author's range, one page of ids.
+        entries = AuthorListing.objects.published().filter(author=self.author)
+        return CountedArticles(
+            super().get_queryset(), entries, entries.count(), id_field="article_id"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

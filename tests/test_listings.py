@@ -101,7 +101,7 @@ class TagPageTests(QueryCountMixin, TestCase):
     def test_query_count_is_constant(self):
         self.assert_constant_queries(
             lambda size: make_archive(size) and reverse("articles:tag", args=["ukraine"]),
-            expected=5,
+            expected=3,
         )
 
 

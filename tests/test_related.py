@@ -2,9 +2,13 @@
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
+from articles import listings
 from articles.models import Article
 from tests.factories import make_article
 
@@ -61,3 +65,44 @@ class PinnedRelatedTests(TestCase):
             ]
         )
         self.assertEqual(list(article.related()), [])
+
+
+class SidebarAtScaleTests(TestCase):
+    def test_seed_article_sidebar_is_unchanged(self):
+        call_command("loaddata", "demo", verbosity=0)
+        seed = Article.objects.get(
+            slug="des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine"
+        )
+        self.assertEqual(
+            [article.slug for article in seed.related()],
+            [
+                "l-ukraine-echoue-a-percer-les-defenses-russes-tensions-croissantes",
+                "zelensky-inquiet-troupes-nord-coreennes-bientot-en-russie",
+            ],
+        )
+
+    def test_a_tag_on_thousands_of_articles_still_ranks_by_shared_tags_then_recency(self):
+        now = timezone.now()
+        crowd = Article.objects.bulk_create(
+            Article(
+                title=f"Crowd {i}",
+                slug=f"crowd-{i}",
+                standfirst=".",
+                body="",
+                status=Article.Status.PUBLISHED,
+                published_at=now - timedelta(hours=i + 1),
+            )
+            for i in range(3000)
+        )
+        ukraine = Tag.objects.create(name="Ukraine", slug="ukraine")
+        article_type = ContentType.objects.get_for_model(Article)
+        TaggedItem.objects.bulk_create(
+            TaggedItem(tag=ukraine, content_type=article_type, object_id=article.pk)
+            for article in crowd
+        )
+        listings.rebuild()  # bulk_create skips the signals, as generate_archive does
+        old_two_tags = make_article(
+            tags=["Ukraine", "Koursk"], published_at=now - timedelta(days=400)
+        )
+        article = make_article(tags=["Ukraine", "Koursk"])
+        self.assertEqual(list(article.related()), [old_two_tags, *crowd[:4]])

@@ -32,7 +32,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles import search
+from articles import dayindex, listings, search
 from articles.cache import bump_generation
 from articles.management.database import reset_sequences
 from articles.models import ArchiveMonth, Article, Author, Correction, FormerSlug
@@ -295,6 +295,8 @@ def import_archive(path, storage=default_storage):
                 # transaction, as SQLite would otherwise commit each row of the index alone.
                 search.rebuild(Article.objects.all())
                 ArchiveMonth.objects.rebuild()
+                listings.rebuild()
+                dayindex.rebuild()
         except (serializers.base.DeserializationError, DatabaseError) as error:
             raise ArchiveError(f"The archive's data could not be restored: {error}") from None
     bump_generation()

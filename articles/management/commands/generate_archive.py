@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 from taggit.models import Tag, TaggedItem
 
-from articles import search
+from articles import dayindex, listings, search
 from articles.management.database import reset_sequences
 from articles.management.progress import ProgressBar
 from articles.management.synthetic import ArchiveWriter, pseudo_names, zipf_weights
@@ -61,6 +61,8 @@ class Command(BaseCommand):
                 bar.update(batch[-1].pk - first + 1, articles)
             reset_sequences(Article, Author, Tag, TaggedItem, Article.authors.through)
             ArchiveMonth.objects.rebuild()  # bulk_create skipped the receivers that count them
+            listings.rebuild()
+            dayindex.rebuild()
         search.engine().optimize()
         bar.finish()
 

@@ -1,0 +1,181 @@
+"""The day index: how many published articles each day has, kept at write time.
+
+The home page and the date archives ask it for their navigation (the years, months or days
+that have articles) and for their paginators' counts, where ``.dates()`` and ``COUNT`` read
+every article of the period: 2.6 s for the home page's years on a 100,000-article archive.
+Scheduled articles, which appear without any save, are counted with the published ones and
+subtracted when read: they are the few at the far end of the (status, published_at) index.
+signals.py keeps the table in step with every save; rebuild() remakes it after bulk writes.
+"""
+
+from copy import copy
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, DateField, Exists, Q, Subquery
+from django.db.models.functions import Coalesce, Trunc, TruncDate
+from django.utils import timezone
+
+from articles.dayindex.models import PublicationDay
+
+BATCH_SIZE = 1000
+
+
+def midnight(day):
+    """The start of this Paris day, as an aware time."""
+    return datetime.combine(day, time(), tzinfo=timezone.get_current_timezone())
+
+
+def articles_of(first=None, after=None):
+    """Articles with the published status between these Paris days (either end open)."""
+    from articles.models import Article
+
+    articles = Article.objects.filter(status=Article.Status.PUBLISHED)
+    if first is not None:
+        articles = articles.filter(published_at__gte=midnight(first))
+    if after is not None:
+        articles = articles.filter(published_at__lt=midnight(after))
+    return articles
+
+
+def refresh(days):
+    """Count these days again (a few index reads each)."""
+    for day in set(days):
+        published = articles_of(day, day + timedelta(days=1)).count()
+        if published:
+            PublicationDay.objects.update_or_create(day=day, defaults={"published": published})
+        else:
+            PublicationDay.objects.filter(day=day).delete()
+
+
+def rebuild():
+    """Remake the table from the articles (after bulk_create or a restore)."""
+    days = (
+        articles_of()
+        .annotate(day=TruncDate("published_at"))
+        .values("day")
+        .annotate(published=Count("pk"))
+        .order_by()
+    )
+    with transaction.atomic():
+        PublicationDay.objects.all().delete()
+        PublicationDay.objects.bulk_create(
+            (PublicationDay(**row) for row in days.iterator()), batch_size=BATCH_SIZE
+        )
+
+
+def days_of(first=None, after=None):
+    days = PublicationDay.objects.filter(published__gt=0)
+    if first is not None:
+        days = days.filter(day__gte=first)
+    if after is not None:
+        days = days.filter(day__lt=after)
+    return days
+
+
+def shown_days(first=None, after=None):
+    """The days between these that show articles now."""
+    from articles.models import Article
+
+    today = timezone.localdate()
+    # Days before today show all theirs; today only if one of its articles' time has come.
+    shown_today = Exists(Article.objects.published().filter(published_at__gte=midnight(today)))
+    return days_of(first, after).filter(Q(day__lt=today) | (Q(day=today) & shown_today))
+
+
+def truncate(day, kind):
+    return {"year": day.replace(month=1, day=1), "month": day.replace(day=1), "day": day}[kind]
+
+
+def nearest(before=None, since=None):
+    """The last day before ``before``, or the first from ``since`` on, that shows articles."""
+    if before is not None:
+        return shown_days(after=before).order_by("-day").values_list("day", flat=True).first()
+    return shown_days(first=since).order_by("day").values_list("day", flat=True).first()
+
+
+def periods(kind, first=None, after=None, ordering="ASC"):
+    """The years, months or days (``kind``) between these days that show articles now."""
+    days = shown_days(first, after)
+    order = "period" if ordering == "ASC" else "-period"
+    return list(
+        days.annotate(period=Trunc("day", kind, output_field=DateField()))
+        .order_by(order)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def shown_counts(first=None, after=None):
+    """(day, articles readers see now) of the days between these, newest first.
+
+    Few rows (one a day of the archive's life, not one an article), read in one query; today's
+    scheduled articles are subtracted from today's count.
+    """
+    today = timezone.localdate()
+    scheduled = (
+        articles_of(today, today + timedelta(days=1))
+        .filter(published_at__gt=timezone.now())
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        days_of(first, after)
+        .filter(day__lte=today)
+        .annotate(scheduled=Coalesce(Subquery(scheduled), 0))
+        .order_by("-day")
+        .values_list("day", "published", "scheduled")
+    )
+    return [(day, n - scheduled if day == today else n) for day, n, scheduled in rows]
+
+
+def count(first=None, after=None):
+    """How many articles readers see now between these days (either end open)."""
+    return sum(n for _, n in shown_counts(first, after))
+
+
+class DatedArticles:
+    """The published articles of a period, newest first, as Django's Paginator takes them.
+
+    The day counts find the day where a page starts; the page's ids are then read from the
+    (status, published_at, id) index from the end of that day, skipping at most that day's
+    earlier articles. Page 1 and page 8,000 cost the same: the day counts are one row a day.
+    """
+
+    ordered = True
+
+    def __init__(self, articles, first=None, after=None):
+        self.articles, self.first = articles, first
+        self.days = shown_counts(first, after)
+
+    def for_listing(self):
+        listing = copy(self)
+        listing.articles = self.articles.for_listing()
+        return listing
+
+    def count(self):
+        return sum(n for _, n in self.days)
+
+    def exists(self):
+        return self.count() > 0
+
+    def __getitem__(self, page):
+        start, size = page.start or 0, page.stop - (page.start or 0)
+        skipped = 0
+        for day, n in self.days:
+            if start < skipped + n:
+                return self.page(day, start - skipped, size)
+            skipped += n
+        return self.articles.none()
+
+    def page(self, day, offset, size):
+        """``size`` articles from the ``offset``-th newest of those up to the end of ``day``."""
+        from articles.models import Article
+
+        entries = Article.objects.published(before=midnight(day + timedelta(days=1)))
+        if self.first is not None:
+            entries = entries.filter(published_at__gte=midnight(self.first))
+        ids = entries.order_by("-published_at", "-pk").values("pk")[offset : offset + size]
+        return self.articles.filter(pk__in=ids)

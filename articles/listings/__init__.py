@@ -1,0 +1,187 @@
+"""The listing index: each tag's and author's articles by publication time, and tag counts.
+
+Reader pages ask it instead of joining taggit's table to the articles, whose cost grows with
+how many articles carry a tag (41,626 for the biggest of a 100,000-article archive):
+
+- the related-articles sidebar ranks a bounded set of candidates, each tag's newest articles,
+  read through the index on (tag, publication time). This was chosen over keeping every
+  article's ranking at write time: publishing one article in a big tag would change the
+  sidebars of thousands of others, and scheduled articles appear without any save to do it.
+  The price is that an old article whose shared tags are all popular may be left out for
+  newer ones; a rare tag's articles are all candidates.
+- tag counts ("most covered", tag pages and feeds) are kept at write time for every article
+  with the published status, and the few still scheduled are subtracted when read.
+- tag and author pages read one page of article ids from the index (see articles.paging);
+  an author's count is a count of the author's range of the index.
+
+The tables are derived, as the search index is: signals (articles.listings.signals) keep them
+in step with every save, and rebuild() remakes them after bulk writes that skip signals.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from articles.listings.models import AuthorListing, TagCount, TagListing
+
+# How many of each tag's newest articles the sidebar ranks.
+CANDIDATES_PER_TAG = 100
+PUBLISHED = "published"  # Article.Status.PUBLISHED, without importing the model here
+
+
+def listed_time(status, published_at):
+    return published_at if status == PUBLISHED else None
+
+
+def article_saved(article):
+    """Copy the article's status and time onto its listings; count again if it (un)published."""
+    new = listed_time(article.status, article.published_at)
+    AuthorListing.objects.filter(article=article).exclude(published_at=new).update(published_at=new)
+    listings = TagListing.objects.filter(article=article)
+    rows = list(listings.values_list("tag_id", "published_at"))
+    if any(old != new for _, old in rows):
+        listings.update(published_at=new)
+    if any((old is None) != (new is None) for _, old in rows):
+        refresh_counts(tag for tag, _ in rows)
+
+
+def tagging_saved(tagged_item):
+    """A tag put on an article (by its manager, the admin or loaddata): list it there."""
+    from articles.models import Article
+
+    if tagged_item.content_type_id != ContentType.objects.get_for_model(Article).pk:
+        return
+    article = Article.objects.filter(pk=tagged_item.object_id).values("status", "published_at")
+    if not (article := article.first()):
+        return  # loaddata of a tagging before its article: the article's save lists it
+    former = TagListing.objects.filter(pk=tagged_item.pk).values_list("tag_id", flat=True)
+    tags = {tagged_item.tag_id, *former}
+    TagListing.objects.update_or_create(
+        tagged_item=tagged_item,
+        defaults={
+            "tag_id": tagged_item.tag_id,
+            "article_id": tagged_item.object_id,
+            "published_at": listed_time(**article),
+        },
+    )
+    refresh_counts(tags)
+
+
+def bylines_changed(articles, authors):
+    """List again the authors of these articles, or the articles of these authors."""
+    from articles.models import Article
+
+    lookups = {}
+    if articles is not None:
+        lookups["article__in"] = articles
+    if authors is not None:
+        lookups["author__in"] = authors
+    bylines = Article.authors.through.objects.filter(**lookups)
+    with transaction.atomic():
+        AuthorListing.objects.filter(**lookups).delete()
+        AuthorListing.objects.bulk_create(
+            AuthorListing(author_id=author, article_id=article, published_at=listed_time(*time))
+            for author, article, *time in bylines.values_list(
+                "author_id", "article_id", "article__status", "article__published_at"
+            )
+        )
+
+
+def refresh_counts(tag_ids):
+    """Count again these tags' published articles, from their listings (few index reads)."""
+    for tag_id in set(tag_ids):
+        published = TagListing.objects.filter(tag_id=tag_id, published_at__isnull=False).count()
+        if published:
+            TagCount.objects.update_or_create(tag_id=tag_id, defaults={"published": published})
+        else:
+            # Also what keeps a tag being deleted from getting its count back.
+            TagCount.objects.filter(tag_id=tag_id).delete()
+
+
+def rebuild():
+    """Remake the tables from the taggings, bylines and articles (after bulk_create or a
+    restore)."""
+    from articles.models import Article
+
+    listing, count = TagListing._meta.db_table, TagCount._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        AuthorListing.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {AuthorListing._meta.db_table} (author_id, article_id, published_at) "
+            "SELECT byline.author_id, article.id, "
+            "CASE WHEN article.status = %s THEN article.published_at END "
+            f"FROM {Article.authors.through._meta.db_table} byline "
+            f"JOIN {Article._meta.db_table} article ON article.id = byline.article_id",
+            [PUBLISHED],
+        )
+        TagListing.objects.all().delete()
+        TagCount.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {listing} (tagged_item_id, tag_id, article_id, published_at) "
+            "SELECT item.id, item.tag_id, article.id, "
+            "CASE WHEN article.status = %s THEN article.published_at END "
+            f"FROM taggit_taggeditem item JOIN {Article._meta.db_table} article "
+            "ON article.id = item.object_id WHERE item.content_type_id = %s",
+            [PUBLISHED, ContentType.objects.get_for_model(Article).pk],
+        )
+        cursor.execute(
+            f"INSERT INTO {count} (tag_id, published) SELECT tag_id, COUNT(*) FROM {listing} "
+            "WHERE published_at IS NOT NULL GROUP BY tag_id"
+        )
+
+
+def with_article_counts(tags):
+    """These tags with ``article_count``, their published articles: the stored count less the
+    scheduled ones, found at the end of each tag's index range."""
+    scheduled = (
+        TagListing.objects.scheduled()
+        .filter(tag=OuterRef("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(scheduled=Count("*"))
+        .values("scheduled")
+    )
+    return tags.annotate(
+        article_count=Coalesce(F("tally__published"), 0) - Coalesce(Subquery(scheduled), 0)
+    )
+
+
+def top_tags(tags, limit):
+    """The ``limit`` tags most used by published articles, with ``article_count``.
+
+    Every tag's stored count is read, not every tagging: the cost follows how many tags the
+    site has, which grows far more slowly than its archive.
+    """
+    return (
+        with_article_counts(tags)
+        .filter(article_count__gt=0)
+        .order_by("-article_count", "name")[:limit]
+    )
+
+
+def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):
+    """The ids of each tag's (or author's) ``per_tag`` newest published articles, as one
+    subquery."""
+    lists = [
+        model.objects.filter(
+            # Wrapped, as SQLite takes no LIMIT in the parts of a UNION.
+            pk__in=model.objects.published()
+            .filter(**{key: tag_id})
+            .order_by("-published_at", "-article_id")
+            .values("pk")[:per_tag]
+        ).values("article_id")
+        for tag_id in tag_ids
+    ]
+    return lists[0].union(*lists[1:], all=True)
+
+
+def related(articles, tag_ids, limit):
+    """Of ``articles``, those sharing most of these tags, then newest: one query, which ranks
+    each tag's CANDIDATES_PER_TAG newest articles and no others."""
+    return (
+        articles.filter(pk__in=newest(tag_ids, CANDIDATES_PER_TAG))
+        .filter(tag_listings__tag__in=tag_ids)
+        .annotate(shared_tags=Count("tag_listings"))
+        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+    )

@@ -1,0 +1,83 @@
+"""The listing index's tables: derived from taggings, bylines and articles, never edited by hand."""
+
+from django.db import models
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        """Article.objects.published()'s rule on the copied time: null while not published."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published articles whose time has not come: they appear without any save."""
+        return self.filter(published_at__gt=timezone.now())
+
+
+class Listing(models.Model):
+    """An article on a list (a tag's, an author's), with its publication time beside the key.
+
+    The index on (key, publication time) lists the newest articles by reading only the rows
+    asked for, where a join of the link table to the articles reads all of the list's.
+    """
+
+    article = models.ForeignKey("articles.Article", models.CASCADE, related_name="+")
+    # The article's publication time while its status is published, else null.
+    published_at = models.DateTimeField(null=True)
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        app_label = "articles"
+
+
+class TagListing(Listing):
+    """A tagging of an article (one row of taggit's table)."""
+
+    tagged_item = models.OneToOneField(
+        TaggedItem, models.CASCADE, primary_key=True, related_name="+"
+    )
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="+", db_index=False)
+    article = models.ForeignKey("articles.Article", models.CASCADE, related_name="tag_listings")
+
+    class Meta:
+        app_label = "articles"
+        indexes = [
+            models.Index(fields=["tag", "published_at", "article"], name="taglisting_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.tag_id}:{self.article_id}"
+
+
+class AuthorListing(Listing):
+    """An author of an article (a row of the byline table, which Django owns)."""
+
+    author = models.ForeignKey("articles.Author", models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        app_label = "articles"
+        constraints = [
+            models.UniqueConstraint(fields=["author", "article"], name="authorlisting_unique")
+        ]
+        indexes = [
+            models.Index(fields=["author", "published_at", "article"], name="authorlisting_recent")
+        ]
+
+    def __str__(self):
+        return f"{self.author_id}:{self.article_id}"
+
+
+class TagCount(models.Model):
+    """How many articles with the published status carry the tag, scheduled ones included."""
+
+    tag = models.OneToOneField(Tag, models.CASCADE, primary_key=True, related_name="tally")
+    published = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.tag_id}: {self.published}"

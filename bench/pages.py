@@ -1,0 +1,191 @@
+"""Reader pages built from the database: p50/p95 server time and SQL queries of each.
+
+    .venv/bin/python bench/pages.py                          # SQLite, in bench/results/
+    DATABASE_URL=postgres://…/bench .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --articles 1000000       # the 1,000,000-article archive
+    .venv/bin/python bench/pages.py --project ../main        # the same pages on other code
+
+Each request goes through the whole stack in-process (Django's test client), with the cache
+cleared before it, and asks for a page not asked for before in the run where the archive
+allows it: another article, tag, author, date or page number. The first run generates the
+synthetic archive (manage.py generate_archive) and pins three articles on a few others;
+later runs reuse it. Target: p95 ≤ 15 ms a page at 100,000 articles.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PINNED = 20  # articles given pins, the first time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20, help="requests per page kind")
+    parser.add_argument("--project", type=Path, default=BASE_DIR, help="code to measure")
+    args = parser.parse_args()
+
+    results = BASE_DIR / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'pages.sqlite3'}")
+    os.environ.setdefault("SECRET_KEY", "pages-benchmark")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(args.project.resolve()))
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Pages, not static files, are measured: no collectstatic manifest needed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article
+
+    call_command("migrate", verbosity=0)
+    missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
+    if missing > 0:
+        started = time.perf_counter()
+        call_command("generate_archive", articles=missing, seed=1)
+        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
+    if not Article.pinned_related.through.objects.exists():
+        pin(Article)
+    with connection.cursor() as cursor:
+        # As autovacuum and a first ANALYZE leave a database; SQLite's planner wants it too.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+    pages = PageSampler(random.Random(1), args.repeat)
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(
+        f"{connection.vendor}, {Article.objects.count()} articles, {args.repeat} requests a "
+        f"page, cache cleared before each; code: {args.project.resolve().name}"
+    )
+    # SQL ms: the time spent in the database, what grows with the archive; the rest is Python,
+    # whose figures follow how busy the machine's cores are.
+    print(f"{'page':36} {'p50 ms':>8} {'p95 ms':>8} {'SQL p95 ms':>10} {'SQL':>5}")
+    worst = []
+    for name, urls in pages.kinds():
+        timings, sql_timings, queries = [], [], set()
+        for url in urls:
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url, secure=True)
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}")
+            queries.add(len(captured))
+            sql_timings.append(sum(float(query["time"]) for query in captured) * 1000)
+        worst.append(p95(timings))
+        sql = "–".join(str(n) for n in sorted({min(queries), max(queries)}))
+        print(
+            f"{name:36} {statistics.median(timings):8.1f} {p95(timings):8.1f} "
+            f"{p95(sql_timings):10.1f} {sql:>5}"
+        )
+    print(f"{'worst p95 of any page':36} {'':8} {max(worst):8.1f}")
+
+
+def pin(Article):
+    """Give a few articles three pinned related articles each, as editors do."""
+    articles = list(Article.objects.published().order_by("pk")[: PINNED * 4])
+    for i in range(PINNED):
+        articles[i].pinned_related.set(articles[PINNED + 3 * i : PINNED + 3 * i + 3])
+
+
+class PageSampler:
+    """The URLs of each kind of page, different ones for each request where there are enough."""
+
+    def __init__(self, rng, repeat):
+        from django.db.models import Count
+        from taggit.models import Tag
+
+        from articles.models import Article, Author
+
+        self.rng, self.repeat = rng, repeat
+        self.published = Article.objects.published()
+        tags = list(
+            Tag.objects.filter(article__in=self.published)
+            .annotate(n=Count("article"))
+            .order_by("-n")
+            .values_list("pk", "slug", "n")
+        )
+        self.biggest, self.biggest_pages = tags[0][1], -(-tags[0][2] // 12)
+        self.popular_tags = [pk for pk, _, n in tags[:3]]
+        self.common_tags = [pk for pk, _, n in tags if n >= 500]
+        self.tag_slugs = [slug for _, slug, _ in tags]
+        self.authors = list(Author.objects.values_list("slug", flat=True))
+        self.pinned = list(
+            self.published.filter(pinned_related__isnull=False).distinct().order_by("pk")
+        )
+        self.home_pages = -(-self.published.count() // 12)
+        first, last = self.published.earliest(), self.published.latest()
+        self.first_day, self.days = (
+            first.published_at.date(),
+            (last.published_at.date() - first.published_at.date()).days,
+        )
+
+    def articles(self, queryset):
+        pks = list(queryset.values_list("pk", flat=True).order_by("?")[: self.repeat])
+        articles = self.published.filter(pk__in=pks)
+        return [article.get_absolute_url() for article in articles]
+
+    def day(self):
+        return self.first_day + timedelta(days=self.rng.randrange(1, self.days))
+
+    def many(self, make):
+        return [make() for _ in range(self.repeat)]
+
+    def kinds(self):
+        rng, published = self.rng, self.published
+        yield "home", ["/"] * self.repeat
+        yield "home, deep page", self.many(lambda: f"/?page={rng.randrange(2, self.home_pages)}")
+        yield "article with pins", [a.get_absolute_url() for a in self.pinned][: self.repeat]
+        yield (
+            "article with rare tags only",
+            self.articles(published.exclude(tags__in=self.common_tags)),
+        )
+        yield (
+            "article with the most popular tags",
+            self.articles(
+                published.filter(tags=self.popular_tags[0]).filter(tags=self.popular_tags[1])
+            ),
+        )
+        yield f"tag page 1 (/tags/{self.biggest}/)", [f"/tags/{self.biggest}/"] * self.repeat
+        yield (
+            "that tag, deep pages",
+            self.many(lambda: f"/tags/{self.biggest}/?page={rng.randrange(2, self.biggest_pages)}"),
+        )
+        yield "author page 1", self.many(lambda: f"/authors/{rng.choice(self.authors)}/")
+        yield (
+            "author, deep pages",
+            self.many(lambda: f"/authors/{rng.choice(self.authors)}/?page={rng.randrange(2, 150)}"),
+        )
+        yield "year archive", self.many(lambda: f"/archives/{self.day():%Y}/")
+        yield "month archive", self.many(lambda: f"/archives/{self.day():%Y/%m}/")
+        yield "day archive", self.many(lambda: f"/archives/{self.day():%Y/%m/%d}/")
+        yield "site feed (RSS, Atom)", ["/rss/", "/atom/"] * (self.repeat // 2)
+        yield "tag feeds", self.many(lambda: f"/tags/{rng.choice(self.tag_slugs[:50])}/rss/")
+        yield "biggest tag's feed", [f"/tags/{self.biggest}/atom/"] * self.repeat
+        yield "author feeds", self.many(lambda: f"/authors/{rng.choice(self.authors)}/atom/")
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Author pages read through the listing index: right through bylines, publishing and depth."""
+
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from articles import listings
+from articles.models import Article
+from tests.factories import make_archive, make_article, make_author
+
+
+class AuthorListingTests(TestCase):
+    def listed(self, author):
+        response = self.client.get(author.get_absolute_url())
+        return list(response.context["object_list"])
+
+    def test_bylines_added_removed_and_cleared_from_either_side(self):
+        anne, bruno = make_author(), make_author()
+        article = make_article(authors=[anne])
+        article.authors.add(bruno)
+        self.assertEqual(self.listed(bruno), [article])
+        article.authors.remove(anne)
+        self.assertEqual(self.listed(anne), [])
+        bruno.articles.clear()
+        self.assertEqual(self.listed(bruno), [])
+        anne.articles.add(article)
+        self.assertEqual(self.listed(anne), [article])
+
+    def test_unpublished_and_scheduled_articles_are_not_listed(self):
+        anne = make_author()
+        article = make_article(authors=[anne])
+        make_article(authors=[anne], published_at=timezone.now() + timedelta(hours=1))
+        article.unpublish()
+        article.save()
+        self.assertEqual(self.listed(anne), [])
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        self.assertEqual(self.listed(anne), [article])
+
+    def test_every_page_lists_its_articles_newest_first_and_rebuild_agrees(self):
+        anne = make_author()
+        articles = make_archive(30, authors=[anne])
+        listings.rebuild()
+        for number in (1, 2, 3):
+            with self.subTest(page=number):
+                response = self.client.get(anne.get_absolute_url(), {"page": number})
+                expected = articles[(number - 1) * 12 : number * 12]
+                self.assertEqual(list(response.context["object_list"]), expected)
+        response = self.client.get(anne.get_absolute_url(), {"page": 4})
+        self.assertEqual(response.status_code, 404)

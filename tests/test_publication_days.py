@@ -1,0 +1,84 @@
+"""The day index: archive navigation and counts kept at write time, right at any depth."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import dayindex
+from articles.models import Article
+from tests.factories import make_archive, make_article
+
+OCTOBER = datetime(2024, 10, 27, 12, 0, tzinfo=UTC)
+
+
+def years():
+    return [day.year for day in dayindex.periods("year")]
+
+
+class PublicationDayTests(TestCase):
+    def test_only_published_articles_make_a_year_or_a_day(self):
+        make_article(published_at=OCTOBER)
+        make_article(published_at=OCTOBER.replace(year=2021), status=Article.Status.DRAFT)
+        self.assertEqual(years(), [2024])
+        response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
+        self.assertEqual([day.day for day in response.context["date_list"]], [27])
+
+    def test_publishing_unpublishing_and_deleting_follow_the_day(self):
+        article = make_article(published_at=OCTOBER, status=Article.Status.DRAFT)
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        self.assertEqual(dayindex.count(), 1)
+        article.unpublish()
+        article.save()
+        self.assertEqual((years(), dayindex.count()), ([], 0))
+        article.status = Article.Status.PUBLISHED
+        article.save()
+        article.delete()
+        self.assertEqual((years(), dayindex.count()), ([], 0))
+
+    def test_a_new_publication_time_moves_the_article_to_its_new_day(self):
+        article = make_article(published_at=OCTOBER)
+        article.published_at = OCTOBER.replace(year=2022)
+        article.save()
+        self.assertEqual(years(), [2022])
+        day_url = reverse("articles:archive-day", args=[2024, 10, 27])
+        self.assertEqual(self.client.get(day_url).status_code, 404)
+
+    def test_a_scheduled_article_shows_once_its_time_comes_without_any_save(self):
+        make_article(published_at=OCTOBER)
+        later = timezone.now() + timedelta(hours=1)
+        make_article(published_at=later)
+        self.assertEqual((years(), dayindex.count()), ([2024], 1))
+        with time_machine.travel(later + timedelta(minutes=1)):
+            self.assertEqual(years(), sorted({2024, timezone.localdate(later).year}))
+            self.assertEqual(dayindex.count(), 2)
+
+    def test_rebuild_gives_the_counts_kept_at_write_time(self):
+        make_archive(5)
+        make_article(published_at=OCTOBER, status=Article.Status.DRAFT)
+        kept = (dayindex.periods("day"), dayindex.count())
+        dayindex.rebuild()
+        self.assertEqual((dayindex.periods("day"), dayindex.count()), kept)
+
+
+class DeepHomePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.articles = make_archive(30)  # newest first
+        make_article(status=Article.Status.DRAFT)
+        make_article(published_at=timezone.now() + timedelta(hours=1))
+
+    def test_every_page_lists_its_articles_newest_first_from_either_end(self):
+        for number in (1, 2, 3):  # the last one read from the oldest end of the index
+            with self.subTest(page=number):
+                response = self.client.get(reverse("articles:home"), {"page": number})
+                expected = self.articles[(number - 1) * 12 : number * 12]
+                self.assertEqual(list(response.context["articles"]), expected)
+                self.assertContains(response, f"Page {number} sur 3")
+
+    def test_pages_past_the_last_are_not_found(self):
+        response = self.client.get(reverse("articles:home"), {"page": 4})
+        self.assertEqual(response.status_code, 404)
