@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_prose_editor",
     "articles",
+    "stories",
     "axes",
 ]
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Author
+from stories.models import Story, StoryPiece
 
 _sequence = count(1)
 
@@ -78,6 +79,20 @@ def change_form_data(article, **changes):
         "hero_credit": article.hero_credit,
         "corrections-TOTAL_FORMS": 0,
         "corrections-INITIAL_FORMS": 0,
+        "story_pieces-TOTAL_FORMS": 0,
+        "story_pieces-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
+
+
+def make_story(*, articles=(), key=(), **fields):
+    """A story holding ``articles``, those in ``key`` marked as key pieces."""
+    n = next(_sequence)
+    fields.setdefault("title", f"Story {n}")
+    fields.setdefault("slug", f"story-{n}")
+    fields.setdefault("summary", f"Summary of story {n}.")
+    story = Story.objects.create(**fields)
+    for article in articles:
+        StoryPiece.objects.create(story=story, article=article, is_key=article in key)
+    return story

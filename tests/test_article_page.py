@@ -145,8 +145,9 @@ class RevisedArticleTests(TestCase):
 class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
-    # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles.
-    def assert_page_queries(self, article, expected=6):
+    # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles,
+    # and the stories it belongs to (none here).
+    def assert_page_queries(self, article, expected=7):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)

@@ -1,0 +1,51 @@
+"""Stories in the admin: the story itself, and each article's stories on the article's form."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin import ArticleAdmin
+from articles.models import Article
+from stories.models import Story, StoryPiece
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "piece_count", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "status", "summary", "image", "image_alt"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(piece_count=Count("pieces"))
+
+    @admin.display(description=_("pieces"), ordering="piece_count")
+    def piece_count(self, story):
+        return story.piece_count
+
+
+class StoryPieceInline(admin.TabularInline):
+    """The stories an article belongs to, chosen on the article's own form.
+
+    A story can hold thousands of pieces, far too many for an inline on the story's form.
+    """
+
+    model = StoryPiece
+    extra = 1
+    fields = ["story", "is_key"]
+    autocomplete_fields = ["story"]
+    verbose_name = _("story")
+    verbose_name_plural = _("stories")
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithStoriesAdmin(ArticleAdmin):
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if request.user.has_perm("stories.change_storypiece"):
+            inlines.append(StoryPieceInline)
+        return inlines
