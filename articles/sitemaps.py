@@ -120,8 +120,11 @@ def index(request):
     for section, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
         location = absolute_url(reverse("articles:sitemap", kwargs={"section": section}))
+        pages = sitemap.paginator
+        if not pages.count:
+            continue  # A section with nothing in it yet (no story published) is not listed.
         lastmod = sitemap.get_latest_lastmod()
-        for page in sitemap.paginator.page_range:
+        for page in pages.page_range:
             entries.append(SitemapIndexItem(location + (f"?p={page}" if page > 1 else ""), lastmod))
     latest = max((entry.last_mod for entry in entries if entry.last_mod), default=None)
     headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None

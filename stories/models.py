@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.images import clean_and_render, srcset, validate_hero_image
@@ -174,3 +175,5 @@ class StoryPiece(models.Model):
     def save(self, *args, **kwargs):
         self.published_at = self.article.published_at
         super().save(*args, **kwargs)
+        # The story changed: its place in the list of stories and its sitemap entry follow.
+        Story.objects.filter(pk=self.story_id).update(updated_at=timezone.now())

@@ -269,3 +269,23 @@ class StoryAdminTests(TestCase):
         self.assertEqual(self.client.get(reverse("admin:stories_story_add")).status_code, 200)
         self.client.force_login(writer)
         self.assertEqual(self.client.get(reverse("admin:stories_story_add")).status_code, 403)
+
+
+class StorySitemapTests(TestCase):
+    def test_index_names_the_stories_section_which_lists_published_stories(self):
+        story, _ = make_timeline(1)
+        hidden = make_story(articles=[make_article(status=Article.Status.DRAFT)])
+        index = self.client.get(reverse("articles:sitemap-index"))
+        self.assertContains(index, "http://127.0.0.1:8000/sitemap-stories.xml")
+        section = self.client.get(reverse("articles:sitemap", args=["stories"]))
+        self.assertContains(section, "http://127.0.0.1:8000" + story.get_absolute_url())
+        self.assertNotContains(section, hidden.get_absolute_url())
+
+    def test_stories_section_query_count_is_constant(self):
+        for size in (1, 8):
+            with self.subTest(size=size):
+                for _ in range(size):
+                    make_timeline(2)
+                with self.assertNumQueries(2):  # the count, the stories
+                    response = self.client.get(reverse("articles:sitemap", args=["stories"]))
+                self.assertEqual(response.status_code, 200)
