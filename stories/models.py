@@ -167,6 +167,10 @@ class StoryPiece(models.Model):
         ]
         indexes = [
             models.Index(fields=["story", "published_at", "article"], name="stories_timeline"),
+            # The few key pieces of a long story, read without walking its whole timeline.
+            models.Index(
+                fields=["story", "is_key", "published_at", "article"], name="stories_key_pieces"
+            ),
         ]
 
     def __str__(self):

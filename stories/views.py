@@ -1,7 +1,6 @@
 from itertools import groupby
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
@@ -29,9 +28,6 @@ class StoryTimelineView(DetailView):
     model = Story
     oldest_first = False
     page_size = 20
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(Story, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         story = self.object

@@ -134,6 +134,12 @@ class Migration(migrations.Migration):
                 fields=["story", "published_at", "article"], name="stories_timeline"
             ),
         ),
+        migrations.AddIndex(
+            model_name="storypiece",
+            index=models.Index(
+                fields=["story", "is_key", "published_at", "article"], name="stories_key_pieces"
+            ),
+        ),
         migrations.AddConstraint(
             model_name="storypiece",
             constraint=models.UniqueConstraint(
