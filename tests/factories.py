@@ -1,11 +1,14 @@
 """Small builders for test data; every test states what it needs and nothing more."""
 
+import io
 from datetime import timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Author
 from stories.models import Story, StoryPiece
@@ -84,6 +87,13 @@ def change_form_data(article, **changes):
     }
     data.update(changes)
     return data
+
+
+def jpeg_upload(size=(1800, 1000), name="front.jpg"):
+    """An uploaded JPEG of ``size`` pixels, as a browser would send it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def make_story(*, articles=(), key=(), **fields):

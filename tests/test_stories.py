@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from stories.models import Story, StoryPiece
-from tests.factories import make_article, make_story, make_user
+from tests.factories import jpeg_upload, make_article, make_story, make_user
 
 DEMO_STORY_URL = "/stories/guerre-en-ukraine-la-ligne-de-front/"
 
@@ -90,6 +90,14 @@ class StoryPageTests(TestCase):
         self.assertEqual(days, [("2025-03-02", [late]), ("2025-03-01", [early])])
         self.assertContains(response, "dimanche 2 mars 2025")
         self.assertContains(response, "samedi 1 mars 2025")
+
+    def test_story_image_is_cleaned_and_shown_with_its_renditions(self):
+        story, _ = make_timeline(1, image=jpeg_upload(), image_alt="Un char dans la neige")
+        self.assertEqual((story.image_width, story.image_height), (1800, 1000))
+        self.assertTrue(story.image_renditions)
+        response = self.client.get(story.get_absolute_url())
+        self.assertContains(response, 'alt="Un char dans la neige"')
+        self.assertContains(response, story.image_srcset_webp)
 
     def test_switch_to_oldest_first(self):
         story, articles = make_timeline(3)
@@ -267,6 +275,9 @@ class StoryAdminTests(TestCase):
         self.assertFalse(writer.has_perm("stories.change_story"))
         self.client.force_login(editor)
         self.assertEqual(self.client.get(reverse("admin:stories_story_add")).status_code, 200)
+        make_timeline(3)
+        changelist = self.client.get(reverse("admin:stories_story_changelist"))
+        self.assertContains(changelist, '<td class="field-piece_count">3</td>', html=True)
         self.client.force_login(writer)
         self.assertEqual(self.client.get(reverse("admin:stories_story_add")).status_code, 403)
 
