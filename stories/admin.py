@@ -1,4 +1,4 @@
-"""Stories in the admin: the story itself, and each article's stories on the article's form."""
+"""Stories and places in the admin, and an article's stories and places on the article's form."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from stories.models import Story, StoryPiece
+from stories.models import ArticlePlace, Place, Story, StoryPiece
 
 
 @admin.register(Story)
@@ -39,6 +39,24 @@ class StoryPieceInline(admin.TabularInline):
     verbose_name_plural = _("stories")
 
 
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "latitude", "longitude"]
+    search_fields = ["name", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ArticlePlaceInline(admin.TabularInline):
+    """The article's dateline place and the places it is about."""
+
+    model = ArticlePlace
+    extra = 1
+    fields = ["place", "is_dateline"]
+    autocomplete_fields = ["place"]
+    verbose_name = _("place")
+    verbose_name_plural = _("places")
+
+
 admin.site.unregister(Article)
 
 
@@ -48,4 +66,6 @@ class ArticleWithStoriesAdmin(ArticleAdmin):
         inlines = list(super().get_inlines(request, obj))
         if request.user.has_perm("stories.change_storypiece"):
             inlines.append(StoryPieceInline)
+        if request.user.has_perm("stories.change_articleplace"):
+            inlines.append(ArticlePlaceInline)
         return inlines

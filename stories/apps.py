@@ -8,10 +8,17 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: pieces follow their article's publication time, pages their edits.
-        # The articles app serves the sitemap index and its sections without knowing stories:
-        # the section joins its table of sections here.
+        # The articles app serves the sitemap index and the article's JSON-LD without knowing
+        # stories or places: their sections and data join its tables here.
         from articles.sitemaps import SITEMAPS
-        from stories import signals  # noqa: F401
-        from stories.sitemaps import StorySitemap
+        from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
+        from stories import (
+            signals,  # noqa: F401
+            structured_data,
+        )
+        from stories.sitemaps import PlaceSitemap, StorySitemap
 
         SITEMAPS.setdefault("stories", StorySitemap)
+        SITEMAPS.setdefault("places", PlaceSitemap)
+        if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:
+            NEWS_ARTICLE_EXTENSIONS.append(structured_data.add_places)

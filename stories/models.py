@@ -10,6 +10,36 @@ from articles.images import clean_and_render, srcset, validate_hero_image
 from articles.models import Article
 
 
+def linked_timeline(link, oldest_first=False, after=None, **owner):
+    """Published articles linked to an owner (a story, a place) through ``link``, by time.
+
+    Each article carries its link's ``piece_at`` time (a copy of its publication time) and,
+    for stories, ``is_key``. The order is the (owner, published_at, article) index of the links
+    read forwards or backwards, and ``after`` (a link's ``(published_at, article_id)``)
+    continues by key: a page costs the page, never the links before it.
+    """
+    ((field, value),) = owner.items()
+    annotations = {
+        "piece_at": models.F(f"{link}__published_at"),
+        "piece_article": models.F(f"{link}__article"),
+    }
+    if link == "story_pieces":
+        annotations["is_key"] = models.F(f"{link}__is_key")
+    articles = (
+        Article.objects.published().filter(**{f"{link}__{field}": value}).annotate(**annotations)
+    )
+    if after is not None:
+        moment, pk = after
+        if oldest_first:
+            later = models.Q(piece_at__gt=moment) | models.Q(piece_at=moment, piece_article__gt=pk)
+        else:
+            later = models.Q(piece_at__lt=moment) | models.Q(piece_at=moment, piece_article__lt=pk)
+        articles = articles.filter(later)
+    if oldest_first:
+        return articles.order_by("piece_at", "piece_article")
+    return articles.order_by("-piece_at", "-piece_article")
+
+
 class StoryQuerySet(models.QuerySet):
     def with_published_pieces(self):
         """Stories readers may see: those holding at least one published article.
@@ -106,36 +136,8 @@ class Story(models.Model):
         return srcset(self.image_renditions, "webp")
 
     def timeline(self, oldest_first=False, after=None):
-        """The story's published articles, newest (or oldest) first, from a piece on.
-
-        Each article carries its piece's ``piece_at`` time and ``is_key`` flag. The order is the
-        (story, published_at, article) index of the pieces read forwards or backwards, and
-        ``after`` (a piece's ``(published_at, article_id)``) continues by key: a page of a story
-        costs the page, never the pieces before it.
-        """
-        articles = (
-            Article.objects.published()
-            .filter(story_pieces__story=self)
-            .annotate(
-                piece_at=models.F("story_pieces__published_at"),
-                piece_article=models.F("story_pieces__article"),
-                is_key=models.F("story_pieces__is_key"),
-            )
-        )
-        if after is not None:
-            moment, pk = after
-            if oldest_first:
-                later = models.Q(piece_at__gt=moment) | models.Q(
-                    piece_at=moment, piece_article__gt=pk
-                )
-            else:
-                later = models.Q(piece_at__lt=moment) | models.Q(
-                    piece_at=moment, piece_article__lt=pk
-                )
-            articles = articles.filter(later)
-        if oldest_first:
-            return articles.order_by("piece_at", "piece_article")
-        return articles.order_by("-piece_at", "-piece_article")
+        """The story's published articles, newest (or oldest) first; see ``linked_timeline``."""
+        return linked_timeline("story_pieces", story=self, oldest_first=oldest_first, after=after)
 
     def key_pieces(self, limit=5):
         """The pieces an editor marked as key, newest first."""
@@ -181,3 +183,101 @@ class StoryPiece(models.Model):
         super().save(*args, **kwargs)
         # The story changed: its place in the list of stories and its sitemap entry follow.
         Story.objects.filter(pk=self.story_id).update(updated_at=timezone.now())
+
+
+class PlaceQuerySet(models.QuerySet):
+    def match_dateline(self, article):
+        """Give ``article`` the place its free-text dateline names, if one has that name.
+
+        Returns the place, or None: no dateline text, no such place, or a dateline already set.
+        """
+        text = article.dateline.strip()
+        if not text or article.place_links.filter(is_dateline=True).exists():
+            return None
+        place = self.filter(name__iexact=text).first()
+        if place is not None:
+            ArticlePlace.objects.update_or_create(
+                article=article, place=place, defaults={"is_dateline": True}
+            )
+        return place
+
+    def with_published_coverage(self):
+        """Places readers may see: those of at least one published article."""
+        return self.filter(
+            models.Exists(
+                Article.objects.published().filter(place_links__place=models.OuterRef("pk"))
+            )
+        )
+
+
+class Place(models.Model):
+    """A place articles are written from (their dateline) or about."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    country = models.CharField(_("country"), max_length=80)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stories:place", kwargs={"slug": self.slug})
+
+    def timeline(self, oldest_first=False, after=None):
+        """The published coverage from or about the place, newest first."""
+        return self.timeline_of(self, oldest_first, after)
+
+    @staticmethod
+    def timeline_of(place, oldest_first=False, after=None):
+        """``timeline()`` of a place or of an expression naming one, such as ``OuterRef``."""
+        return linked_timeline("place_links", place=place, oldest_first=oldest_first, after=after)
+
+
+class ArticlePlace(models.Model):
+    """An article's dateline (at most one) or a place it is about."""
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="place_links", verbose_name=_("article")
+    )
+    place = models.ForeignKey(Place, models.CASCADE, related_name="links", verbose_name=_("place"))
+    is_dateline = models.BooleanField(
+        _("dateline"), default=False, help_text=_("Where the article was written from.")
+    )
+    # Kept in step with the article's, as a story piece's is.
+    published_at = models.DateTimeField(_("publication time"), editable=False)
+
+    class Meta:
+        ordering = ["-is_dateline", "place__name"]
+        verbose_name = _("article place")
+        verbose_name_plural = _("article places")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "place"], name="stories_one_link_per_place"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(is_dateline=True),
+                name="stories_one_dateline_per_article",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["place", "published_at", "article"], name="stories_place_coverage")
+        ]
+
+    def __str__(self):
+        return f"{self.article} – {self.place}"
+
+    def save(self, *args, **kwargs):
+        self.published_at = self.article.published_at
+        super().save(*args, **kwargs)

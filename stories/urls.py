@@ -7,6 +7,7 @@ app_name = "stories"
 
 timeline = views.StoryTimelineView.as_view()
 oldest_first = views.StoryTimelineView.as_view(oldest_first=True)
+place = views.PlaceTimelineView.as_view()
 
 urlpatterns = [
     path("stories/", shared_cache(views.StoryListView.as_view()), name="list"),
@@ -21,4 +22,8 @@ urlpatterns = [
     ),
     path("stories/<slug:slug>/rss/", shared_cache(feeds.StoryFeed()), name="feed-rss"),
     path("stories/<slug:slug>/atom/", shared_cache(feeds.StoryAtomFeed()), name="feed-atom"),
+    path("places/<slug:slug>/", shared_cache(place), name="place"),
+    path("places/<slug:slug>/before/<int:article>/", shared_cache(place), name="place-before"),
+    path("places/<slug:slug>/rss/", shared_cache(feeds.PlaceFeed()), name="place-feed-rss"),
+    path("places/<slug:slug>/atom/", shared_cache(feeds.PlaceAtomFeed()), name="place-feed-atom"),
 ]

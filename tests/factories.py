@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author
-from stories.models import Story, StoryPiece
+from stories.models import Place, Story, StoryPiece
 
 _sequence = count(1)
 
@@ -84,6 +84,8 @@ def change_form_data(article, **changes):
         "corrections-INITIAL_FORMS": 0,
         "story_pieces-TOTAL_FORMS": 0,
         "story_pieces-INITIAL_FORMS": 0,
+        "place_links-TOTAL_FORMS": 0,
+        "place_links-INITIAL_FORMS": 0,
     }
     data.update(changes)
     return data
@@ -106,3 +108,11 @@ def make_story(*, articles=(), key=(), **fields):
     for article in articles:
         StoryPiece.objects.create(story=story, article=article, is_key=article in key)
     return story
+
+
+def make_place(**fields):
+    n = next(_sequence)
+    fields.setdefault("name", f"Place {n}")
+    fields.setdefault("slug", f"place-{n}")
+    fields.setdefault("country", "Ukraine")
+    return Place.objects.create(**fields)

@@ -51,6 +51,8 @@ PUBLIC_URLS = [
     STORY_URL,
     STORY_URL + "oldest/",
     STORY_URL + "rss/",
+    "/places/paris/",
+    "/places/paris/atom/",
 ]
 NOT_FOUND = {404}
 ANSWERED = set(range(200, 500))
@@ -98,6 +100,8 @@ def story_cases():
             yield Case(f"{STORY_URL}{direction}/{number}/", expected)
         for value in [*XSS, *SQL, "-1", "²"]:
             yield Case(f"{STORY_URL}{direction}/{value}/", NOT_FOUND, payload=value)
+    for number in ["0", "99999999", str(10**30)]:
+        yield Case(f"/places/paris/before/{number}/", NOT_FOUND)
     for value in [*XSS, *SQL, OVERLONG]:
         yield Case(f"{STORY_URL}?page={value}&order={value}", {200}, payload=value)
 
@@ -225,8 +229,8 @@ class HostileRequestTests(TestCase):
         self.assertGreaterEqual(len(CASES), 100)
         self.assertGreaterEqual(len(list(public_routes())), 7)
         prefixes = {case.path.split("/")[1] for case in CASES}
-        prefixes_expected = ("", "articles", "archives", "tags", "authors", "stories", "admin")
-        for prefix in (*prefixes_expected, "media", "static"):
+        readers = ("", "articles", "archives", "tags", "authors", "stories", "places")
+        for prefix in (*readers, "admin", "media", "static"):
             self.assertIn(prefix, prefixes)
 
     def test_hostile_requests_get_a_clear_refusal_and_never_an_echo(self):

@@ -149,7 +149,7 @@ class SitemapQueryTests(TestCase):
             make_archive(size, start=start)
             make_archive(size, start=timezone.now())
             for path, expected in (
-                ("/sitemap.xml", 9),  # two per section, one for the empty stories
+                ("/sitemap.xml", 10),  # two per section, one per empty one (stories, places)
                 ("/sitemap-articles.xml", 2),
                 ("/sitemap-tags.xml", 2),
                 ("/sitemap-years.xml", 2),

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from stories.models import Story, StoryPiece
-from tests.factories import jpeg_upload, make_article, make_story, make_user
+from stories.models import ArticlePlace, Story, StoryPiece
+from tests.factories import jpeg_upload, make_article, make_place, make_story, make_user
 
 DEMO_STORY_URL = "/stories/guerre-en-ukraine-la-ligne-de-front/"
 
@@ -290,6 +290,16 @@ class StorySitemapTests(TestCase):
         self.assertContains(index, "http://127.0.0.1:8000/sitemap-stories.xml")
         section = self.client.get(reverse("articles:sitemap", args=["stories"]))
         self.assertContains(section, "http://127.0.0.1:8000" + story.get_absolute_url())
+        self.assertNotContains(section, hidden.get_absolute_url())
+
+    def test_places_section_lists_places_with_published_coverage(self):
+        place = make_place()
+        ArticlePlace.objects.create(article=make_article(), place=place)
+        hidden = make_place()
+        ArticlePlace.objects.create(article=make_article(status=Article.Status.DRAFT), place=hidden)
+        section = self.client.get(reverse("articles:sitemap", args=["places"]))
+        self.assertContains(section, "http://127.0.0.1:8000" + place.get_absolute_url())
+        self.assertContains(section, "<lastmod>")
         self.assertNotContains(section, hidden.get_absolute_url())
 
     def test_stories_section_query_count_is_constant(self):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.structured_data import json_ld
 from stories import structured_data
 from stories.models import Story, StoryPiece
+from stories.structured_data import places_of
 
 register = template.Library()
 
@@ -72,3 +73,11 @@ def ongoing_stories(limit=6):
 @register.simple_tag
 def story_json_ld(story, pieces, url, oldest_first=False):
     return json_ld(structured_data.collection_page(story, pieces, url, oldest_first))
+
+
+@register.simple_tag
+def article_places(article):
+    """The article's dateline place (or None) and the places it is about: one query."""
+    links = places_of(article)
+    dateline = next((link.place for link in links if link.is_dateline), None)
+    return dateline, [link.place for link in links if not link.is_dateline]

@@ -40,6 +40,7 @@ READER_PAGES = {
     "search": "/search/?q=coree",
     "stories": "/stories/",
     "story": "/stories/guerre-en-ukraine-la-ligne-de-front/",
+    "place": "/places/paris/",
 }
 
 
