@@ -51,6 +51,7 @@ def main():
     from articles.cache import bump_generation
     from articles.models import Article
     from stories.models import Story, StoryPiece
+    from stories.templatetags.stories import latest_piece_elsewhere, story_threads
 
     call_command("migrate", verbosity=0)
     missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
@@ -108,6 +109,24 @@ def main():
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
         print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
+
+    # The whole article page also holds the tag-ranked related sidebar; "In this thread" alone
+    # is what the article page runs for it: the stories, then the pieces either side.
+    queries = []
+
+    def count(run, sql, *rest):
+        queries.append(sql)
+        return run(sql, *rest)
+
+    with connection.execute_wrapper(count):
+        latest_piece_elsewhere(middle, story_threads(middle))
+    timings = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        latest_piece_elsewhere(middle, story_threads(middle))
+        timings.append((time.perf_counter() - started) * 1000)
+    name = '"In this thread" alone'
+    print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
 
 
 def p95(values):
