@@ -1,7 +1,9 @@
 """Stories and places in the admin, and an article's stories and places on the article's form."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import ArticleAdmin
@@ -46,10 +48,23 @@ class PlaceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ArticlePlaceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        datelines = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_dateline") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(datelines) > 1:
+            raise ValidationError(_("An article has one dateline: tick one place only."))
+
+
 class ArticlePlaceInline(admin.TabularInline):
     """The article's dateline place and the places it is about."""
 
     model = ArticlePlace
+    formset = ArticlePlaceFormSet
     extra = 1
     fields = ["place", "is_dateline"]
     autocomplete_fields = ["place"]

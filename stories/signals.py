@@ -1,5 +1,6 @@
 """How stories follow the articles app without it knowing about them."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -17,7 +18,9 @@ def follow_article(sender, instance, raw=False, **kwargs):
         links.filter(article=instance).exclude(published_at=instance.published_at).update(
             published_at=instance.published_at
         )
-    Place.objects.match_dateline(instance)
+    # After the commit: the admin saves the article's own places (inlines) after the article,
+    # and a dateline chosen there wins over the typed one.
+    transaction.on_commit(lambda: Place.objects.match_dateline(instance))
 
 
 @receiver([post_save, post_delete], sender=Story, dispatch_uid="stories.signals.story_changed")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from stories.models import ArticlePlace
-from tests.factories import make_article, make_place, make_user
+from tests.factories import change_form_data, make_article, make_place, make_user
 
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
@@ -105,11 +105,41 @@ class PlacePageTests(TestCase):
 class DatelineMatchingTests(TestCase):
     def test_a_typed_dateline_finds_its_place_when_saved(self):
         kyiv = make_place(name="Kyiv", slug="kyiv")
-        article = make_article(dateline="KYIV ")
-        link = ArticlePlace.objects.get(article=article)
-        self.assertEqual((link.place, link.is_dateline), (kyiv, True))
-        make_article(dateline="Nowhere")
-        self.assertEqual(ArticlePlace.objects.count(), 1)
+        with self.captureOnCommitCallbacks(execute=True):
+            article = make_article(dateline="KYIV ")
+            make_article(dateline="Nowhere")
+        link = ArticlePlace.objects.get()
+        self.assertEqual((link.article, link.place, link.is_dateline), (article, kyiv, True))
+
+    def test_a_dateline_chosen_on_the_form_wins_over_the_typed_one(self):
+        make_place(name="Paris", slug="paris")
+        odesa = make_place(name="Odesa", slug="odesa")
+        article = make_article()
+        self.client.force_login(make_user("Éditeurs"))
+        data = change_form_data(
+            article,
+            dateline="Paris",
+            **{"place_links-TOTAL_FORMS": 1, "place_links-0-place": odesa.pk},
+            **{"place_links-0-is_dateline": "on"},
+        )
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ArticlePlace.objects.get(article=article).place, odesa)
+
+    def test_two_datelines_on_the_form_are_refused(self):
+        places = [make_place(), make_place()]
+        article = make_article()
+        self.client.force_login(make_user("Éditeurs"))
+        rows = {"place_links-TOTAL_FORMS": 2}
+        for i, place in enumerate(places):
+            rows |= {f"place_links-{i}-place": place.pk, f"place_links-{i}-is_dateline": "on"}
+        url = reverse("admin:articles_article_change", args=[article.pk])
+        response = self.client.post(url, change_form_data(article, **rows))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Un article a un seul lieu de rédaction")
+        self.assertFalse(ArticlePlace.objects.exists())
 
     def test_command_matches_the_archive_and_keeps_datelines_already_set(self):
         article = make_article(dateline="Kharkiv")
