@@ -30,10 +30,16 @@ def linked_timeline(link, oldest_first=False, after=None, **owner):
     )
     if after is not None:
         moment, pk = after
+        # The bound on the time alone lets the database start the index scan at the key; the
+        # OR that settles ties would otherwise only filter a scan from the story's end.
         if oldest_first:
-            later = models.Q(piece_at__gt=moment) | models.Q(piece_at=moment, piece_article__gt=pk)
+            later = models.Q(piece_at__gte=moment) & (
+                models.Q(piece_at__gt=moment) | models.Q(piece_article__gt=pk)
+            )
         else:
-            later = models.Q(piece_at__lt=moment) | models.Q(piece_at=moment, piece_article__lt=pk)
+            later = models.Q(piece_at__lte=moment) & (
+                models.Q(piece_at__lt=moment) | models.Q(piece_article__lt=pk)
+            )
         articles = articles.filter(later)
     if oldest_first:
         return articles.order_by("piece_at", "piece_article")
