@@ -37,6 +37,10 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # Page numbers as links write them: "?p=2", never "?p=02" or "?p=+2".
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# Other apps' files in the index: functions returning their (location, lastmod) pairs, none
+# while they have nothing to list. Filled by those apps' AppConfig.ready(): articles does not
+# know them.
+INDEX_ENTRIES = []
 
 
 def month_articles(start):
@@ -158,6 +162,8 @@ def index(request):
             (absolute_url(reverse(name)), newest)
             for name in ("articles:sitemap-years", "articles:sitemap-months")
         ]
+    for entries_of in INDEX_ENTRIES:
+        files += entries_of()
     entries = [
         f"<sitemap><loc>{escape(location)}</loc><lastmod>{w3c_date(lastmod)}</lastmod></sitemap>\n"
         for location, lastmod in files

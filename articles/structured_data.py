@@ -62,6 +62,11 @@ def publisher():
     }
 
 
+# Other apps add to an article's NewsArticle here (stories adds its places), so that this
+# module knows none of them: each is called with the article and the data, which it may change.
+NEWS_ARTICLE_EXTENSIONS = []
+
+
 def news_article(article):
     url = absolute_url(article.get_absolute_url())
     data = {
@@ -94,6 +99,8 @@ def news_article(article):
         }
     if article.dateline:
         data["dateline"] = article.dateline
+    for extend in NEWS_ARTICLE_EXTENSIONS:
+        extend(article, data)
     return data
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_prose_editor",
     "articles",
+    "stories",
     "axes",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
+    path("", include("stories.urls")),
 ]
 
 if settings.SERVE_MEDIA:

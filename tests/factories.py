@@ -6,10 +6,12 @@ from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author
+from stories.models import Place, Story, StoryPiece
 
 _sequence = count(1)
 
@@ -60,6 +62,15 @@ def make_user(role=None, **fields):
     return user
 
 
+# The management forms of the article form's inlines (corrections, stories, places), empty:
+# every post of the form carries them.
+EMPTY_INLINES = {
+    f"{prefix}-{count}": "0"
+    for prefix in ("corrections", "story_pieces", "place_links")
+    for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+}
+
+
 def change_form_data(article, **changes):
     """What the admin change form of ``article`` posts when saved as is, plus ``changes``."""
     published_at = timezone.localtime(article.published_at)
@@ -82,8 +93,7 @@ def change_form_data(article, **changes):
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,
-        "corrections-TOTAL_FORMS": 0,
-        "corrections-INITIAL_FORMS": 0,
+        **EMPTY_INLINES,
     }
     data.update(changes)
     return data
@@ -94,3 +104,28 @@ def jpeg(size=(40, 30), colour="navy"):
     output = BytesIO()
     Image.new("RGB", size, colour).save(output, "JPEG")
     return output.getvalue()
+
+
+def jpeg_upload(size=(1800, 1000), name="front.jpg"):
+    """An uploaded JPEG of ``size`` pixels, as a browser would send it."""
+    return SimpleUploadedFile(name, jpeg(size, "teal"), content_type="image/jpeg")
+
+
+def make_story(*, articles=(), key=(), **fields):
+    """A story holding ``articles``, those in ``key`` marked as key pieces."""
+    n = next(_sequence)
+    fields.setdefault("title", f"Story {n}")
+    fields.setdefault("slug", f"story-{n}")
+    fields.setdefault("summary", f"Summary of story {n}.")
+    story = Story.objects.create(**fields)
+    for article in articles:
+        StoryPiece.objects.create(story=story, article=article, is_key=article in key)
+    return story
+
+
+def make_place(**fields):
+    n = next(_sequence)
+    fields.setdefault("name", f"Place {n}")
+    fields.setdefault("slug", f"place-{n}")
+    fields.setdefault("country", "Ukraine")
+    return Place.objects.create(**fields)

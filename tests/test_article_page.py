@@ -35,7 +35,11 @@ class SeedArticlePageTests(TestCase):
             "Des troupes nord-coréennes soutiennent la Russie en Ukraine</h1>",
             html=True,
         )
-        self.assertContains(self.response, '<p class="article__dateline">Paris</p>', html=True)
+        self.assertContains(
+            self.response,
+            '<p class="article__dateline"><a href="/places/paris/">Paris</a></p>',
+            html=True,
+        )
         self.assertContains(self.response, "Traditionnellement isolée, la Corée du Nord")
         self.assertContains(self.response, 'rel="author">La rédaction</a>')
         self.assertContains(self.response, "27 octobre 2024 · 20:45")
@@ -145,8 +149,9 @@ class RevisedArticleTests(TestCase):
 class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
-    # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles.
-    def assert_page_queries(self, article, expected=6):
+    # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles,
+    # and the stories and places it belongs to (none here).
+    def assert_page_queries(self, article, expected=8):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.test import SimpleTestCase
 
 from articles import images
-from tests.factories import jpeg
+from tests.factories import EMPTY_INLINES, jpeg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -225,6 +225,7 @@ class RequestBodyTests(GunicornTestCase):
             "published_at_1": now.strftime("%H:%M:%S"),
             "authors": "1",
             "hero_alt": "Une photo",
+            **EMPTY_INLINES,
         }
         # A real JPEG, padded to the largest size a hero image may have.
         image = jpeg().ljust(images.MAX_BYTES, b"\0")

@@ -43,8 +43,19 @@ OVERLONG = "a" * 5000
 # What goes into each parameter of each route (slugs, dates, numbers).
 PARAMETER_PAYLOADS = [*XSS, *SQL, *BROKEN_ESCAPES, OVERLONG, "..", "%2e%2e"]
 
-LISTING_URLS = ["/", "/tags/ukraine/", "/authors/la-redaction/", "/archives/2024/"]
-PUBLIC_URLS = [*LISTING_URLS, "/archives/2024/10/", "/archives/2024/10/27/", SEED_URL]
+STORY_URL = "/stories/guerre-en-ukraine-la-ligne-de-front/"
+LISTING_URLS = ["/", "/tags/ukraine/", "/authors/la-redaction/", "/archives/2024/", "/stories/"]
+PUBLIC_URLS = [
+    *LISTING_URLS,
+    "/archives/2024/10/",
+    "/archives/2024/10/27/",
+    SEED_URL,
+    STORY_URL,
+    STORY_URL + "oldest/",
+    STORY_URL + "rss/",
+    "/places/paris/",
+    "/places/paris/atom/",
+]
 NOT_FOUND = {404}
 ANSWERED = set(range(200, 500))
 TOKEN = "a" * 32  # An unmasked CSRF secret, sent as cookie and header: a valid token.
@@ -81,6 +92,20 @@ def date_cases():
         yield Case(f"/articles/{year}/{month}/{day}/{SEED_SLUG}/", {301, 404})
     for digits in ["2024x", "20245", "1", "-2024"]:
         yield Case(f"/archives/{digits}/", NOT_FOUND)
+
+
+def story_cases():
+    """A story's continuations name an article by number: huge, foreign or absent ones."""
+    for direction in ("before", "after"):
+        for number in ["0", "2", "99999999", str(2**63), str(10**30), "9" * 500]:
+            expected = {200} if number == "2" else NOT_FOUND
+            yield Case(f"{STORY_URL}{direction}/{number}/", expected)
+        for value in [*XSS, *SQL, "-1", "²"]:
+            yield Case(f"{STORY_URL}{direction}/{value}/", NOT_FOUND, payload=value)
+    for number in ["0", "99999999", str(10**30)]:
+        yield Case(f"/places/paris/before/{number}/", NOT_FOUND)
+    for value in [*XSS, *SQL, OVERLONG]:
+        yield Case(f"{STORY_URL}?page={value}&order={value}", {200}, payload=value)
 
 
 def query_parameter_cases():
@@ -190,6 +215,7 @@ def header_cases():
 
 CASES = [
     *date_cases(),
+    *story_cases(),
     *query_parameter_cases(),
     *traversal_cases(),
     *method_cases(),
@@ -218,7 +244,8 @@ class HostileRequestTests(TestCase):
         self.assertGreaterEqual(len(CASES), 100)
         self.assertGreaterEqual(len(list(public_routes())), 7)
         prefixes = {case.path.split("/")[1] for case in CASES}
-        for prefix in ("", "articles", "archives", "tags", "authors", "admin", "media", "static"):
+        readers = ("", "articles", "archives", "tags", "authors", "stories", "places")
+        for prefix in (*readers, "admin", "media", "static"):
             self.assertIn(prefix, prefixes)
 
     def test_hostile_requests_get_a_clear_refusal_and_never_an_echo(self):

@@ -73,7 +73,9 @@ class HomePageTests(QueryCountMixin, TestCase):
 
     def test_query_count_is_constant(self):
         self.assert_constant_queries(
-            lambda size: make_archive(size) and reverse("articles:home"), expected=5
+            # One more than the other listings: the ongoing stories in the sidebar.
+            lambda size: make_archive(size) and reverse("articles:home"),
+            expected=6,
         )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import change_form_data, make_article, make_author, make_user
+from tests.factories import EMPTY_INLINES, change_form_data, make_article, make_author, make_user
 
 PARIS = ZoneInfo("Europe/Paris")
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -238,8 +238,7 @@ class PublicationTimeFromTheFormTests(TestCase):
             "body": "<p>Texte.</p>",
             "status": "published",
             "authors": [make_author().pk],
-            "corrections-TOTAL_FORMS": 0,
-            "corrections-INITIAL_FORMS": 0,
+            **EMPTY_INLINES,
         }
         # The date and time as the form showed them, with the hidden copy Django compares.
         shown = timezone.localtime(form["published_at"].initial)

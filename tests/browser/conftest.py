@@ -38,6 +38,9 @@ READER_PAGES = {
     "author": "/authors/la-redaction/",
     "archive": "/archives/2024/10/",
     "search": "/search/?q=coree",
+    "stories": "/stories/",
+    "story": "/stories/guerre-en-ukraine-la-ligne-de-front/",
+    "place": "/places/paris/",
 }
 
 

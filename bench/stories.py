@@ -1,0 +1,137 @@
+"""Story benchmark: p50/p95 of uncached story pages and of an article page's "In this thread".
+
+    .venv/bin/python bench/stories.py                  # SQLite, in bench/results/
+    DATABASE_URL=postgres://…/bench .venv/bin/python bench/stories.py
+
+The first run generates 100,000 synthetic articles (manage.py generate_archive) and a story of
+5,000 of them; later runs reuse both. Every timed request renews the page cache's generation
+first, so each one is built from the database, as after an edit.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+STORY_SLUG = "synthetique-fil-de-reference"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--pieces", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+
+    results = BASE_DIR / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'stories.sqlite3'}")
+    os.environ.setdefault("SECRET_KEY", "stories-benchmark")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(BASE_DIR))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Pages name their static files without the hashed manifest that collectstatic would make.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.cache import bump_generation
+    from articles.models import Article
+    from stories.models import Story, StoryPiece
+    from stories.templatetags.stories import latest_piece_elsewhere, story_threads
+
+    call_command("migrate", verbosity=0)
+    missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
+    if missing > 0:
+        started = time.perf_counter()
+        call_command("generate_archive", articles=missing, seed=1)
+        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
+    story, created = Story.objects.get_or_create(
+        slug=STORY_SLUG,
+        defaults={"title": "Fil synthétique", "summary": "Un fil de référence pour mesurer."},
+    )
+    if created:
+        # Every n-th published article, spread over the whole archive, a few of them key.
+        published = Article.objects.published().order_by("pk").values_list("pk", "published_at")
+        step = max(1, published.count() // args.pieces)
+        chosen = list(published)[::step]
+        StoryPiece.objects.bulk_create(
+            StoryPiece(story=story, article_id=pk, published_at=at, is_key=i % 1000 == 0)
+            for i, (pk, at) in enumerate(chosen[: args.pieces])
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    timeline = list(story.timeline().values_list("pk", flat=True))
+    middle = Article.objects.get(pk=timeline[len(timeline) // 2])
+    pages = {
+        "story, newest first": story.get_absolute_url(),
+        "story, oldest first": reverse("stories:detail-oldest", args=[story.slug]),
+        "story, deep page": reverse("stories:detail-before", args=[story.slug, timeline[-30]]),
+        "article with its thread": middle.get_absolute_url(),
+    }
+    client = Client(HTTP_HOST="127.0.0.1")
+    print(
+        f"{connection.vendor}, {Article.objects.count()} articles, story of "
+        f"{len(timeline)} pieces, {args.repeat} uncached requests each"
+    )
+    print(f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, url in pages.items():
+        bump_generation()
+        queries = []
+
+        def count(run, sql, *rest, queries=queries):
+            queries.append(sql)
+            return run(sql, *rest)
+
+        # Counted by a wrapper: the request's start resets Django's own query log.
+        with connection.execute_wrapper(count):
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        timings = []
+        for _ in range(args.repeat):
+            bump_generation()
+            started = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
+
+    # The whole article page also holds the tag-ranked related sidebar; "In this thread" alone
+    # is what the article page runs for it: the stories, then the pieces either side.
+    queries = []
+
+    def count(run, sql, *rest):
+        queries.append(sql)
+        return run(sql, *rest)
+
+    with connection.execute_wrapper(count):
+        latest_piece_elsewhere(middle, story_threads(middle))
+    timings = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        latest_piece_elsewhere(middle, story_threads(middle))
+        timings.append((time.perf_counter() - started) * 1000)
+    name = '"In this thread" alone'
+    print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StoriesConfig(AppConfig):
+    name = "stories"
+    verbose_name = _("Stories")
+
+    def ready(self):
+        # Signal receivers: pieces follow their article's publication time, pages their edits.
+        # The articles app serves the sitemap index and the article's JSON-LD without knowing
+        # stories or places: their sections and data join its tables here.
+        from articles.sitemaps import INDEX_ENTRIES
+        from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
+        from stories import (
+            signals,  # noqa: F401
+            sitemaps,
+            structured_data,
+        )
+
+        if sitemaps.index_entries not in INDEX_ENTRIES:
+            INDEX_ENTRIES.append(sitemaps.index_entries)
+        if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:
+            NEWS_ARTICLE_EXTENSIONS.append(structured_data.add_places)

@@ -1,0 +1,83 @@
+"""What article pages and the home page show of stories, without the articles app knowing them."""
+
+from datetime import timedelta
+from typing import NamedTuple
+
+from django import template
+from django.utils import timezone
+
+from articles.structured_data import json_ld
+from stories import structured_data
+from stories.models import Story, StoryPiece
+from stories.structured_data import places_of
+
+register = template.Library()
+
+# An article older than this, in a story that has moved on, points readers to the latest piece.
+DATED_AFTER = timedelta(days=30)
+THREADS_SHOWN = 3
+
+
+class MovedOn(NamedTuple):
+    story: Story
+    latest: object
+
+
+class Thread(NamedTuple):
+    story: Story
+    previous: object
+    next: object
+
+
+@register.simple_tag
+def story_threads(article):
+    """The stories ``article`` is in (at most three), each with the pieces either side of it.
+
+    One query for the stories, then two per story, whatever the stories' sizes.
+    """
+    pieces = StoryPiece.objects.filter(article=article).select_related("story")
+    threads = []
+    for piece in pieces.order_by("story__title", "story")[:THREADS_SHOWN]:
+        here = (piece.published_at, article.pk)
+        story = piece.story
+        threads.append(
+            Thread(
+                story,
+                story.timeline(after=here).first(),
+                story.timeline(oldest_first=True, after=here).first(),
+            )
+        )
+    return threads
+
+
+@register.simple_tag
+def latest_piece_elsewhere(article, threads):
+    """The latest piece of the first story that moved on past this dated article, or None."""
+    if timezone.now() - article.published_at < DATED_AFTER:
+        return None
+    for thread in threads:
+        if thread.next is not None:
+            return MovedOn(thread.story, thread.story.timeline().first())
+    return None
+
+
+@register.simple_tag
+def ongoing_stories(limit=6):
+    return list(
+        Story.objects.with_published_pieces()
+        .filter(status=Story.Status.ONGOING)
+        .ongoing_first()[:limit]
+    )
+
+
+@register.simple_tag
+def story_json_ld(story, pieces, url, oldest_first=False):
+    return json_ld(structured_data.collection_page(story, pieces, url, oldest_first))
+
+
+@register.simple_tag
+def article_places(article):
+    """The article's dateline place (or None) and the places it is about: one query."""
+    links = places_of(article)
+    dateline = next((link.place for link in links if link.is_dateline), None)
+    return dateline, [link.place for link in links if not link.is_dateline]

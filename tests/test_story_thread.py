@@ -1,0 +1,99 @@
+"""An article's "In this thread" sidebar and the banner on a dated piece of a living story."""
+
+from datetime import timedelta
+
+from django.test import TestCase
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_story
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+class InThisThreadTests(TestCase):
+    def setUp(self):
+        self.first = make_article(title="First piece", published_at=days_ago(3))
+        self.middle = make_article(title="Middle piece", published_at=days_ago(2))
+        self.last = make_article(title="Last piece", published_at=days_ago(1))
+        self.story = make_story(articles=[self.first, self.middle, self.last], title="Le front")
+
+    def test_sidebar_links_previous_and_next_pieces_and_the_timeline(self):
+        response = self.client.get(self.middle.get_absolute_url())
+        self.assertContains(response, "Dans ce fil")
+        self.assertContains(
+            response,
+            f'<a href="{self.first.get_absolute_url()}" rel="prev">First piece</a>',
+            html=True,
+        )
+        self.assertContains(
+            response,
+            f'<a href="{self.last.get_absolute_url()}" rel="next">Last piece</a>',
+            html=True,
+        )
+        self.assertContains(
+            response,
+            f'<a href="{self.story.get_absolute_url()}">Toute la chronologie</a>',
+            html=True,
+        )
+
+    def test_thread_comes_before_the_related_articles(self):
+        html = self.client.get(self.middle.get_absolute_url()).content.decode()
+        self.assertLess(html.index("Dans ce fil"), html.index('id="related-title"'))
+
+    def test_first_piece_has_no_previous_and_unpublished_neighbours_are_skipped(self):
+        draft = make_article(
+            title="Draft piece", published_at=days_ago(2.5), status=Article.Status.DRAFT
+        )
+        self.story.pieces.create(article=draft)
+        response = self.client.get(self.middle.get_absolute_url())
+        self.assertNotContains(response, "Draft piece")
+        self.assertContains(response, "First piece")
+        response = self.client.get(self.first.get_absolute_url())
+        self.assertNotContains(response, 'rel="prev"')
+
+    def test_article_outside_any_story_has_no_thread(self):
+        response = self.client.get(make_article().get_absolute_url())
+        self.assertNotContains(response, "Dans ce fil")
+
+    def test_query_count_does_not_grow_with_the_story(self):
+        # The article page's eight queries, then two for the pieces either side.
+        for size in (3, 60):
+            with self.subTest(size=size):
+                articles = [
+                    make_article(published_at=days_ago(i + 1), tags=["Ukraine"])
+                    for i in range(size)
+                ]
+                make_story(articles=articles)
+                with self.assertNumQueries(10):
+                    response = self.client.get(articles[1].get_absolute_url())
+                self.assertContains(response, "Dans ce fil")
+
+
+class DatedArticleBannerTests(TestCase):
+    def test_old_piece_of_a_story_that_moved_on_points_to_the_latest_piece(self):
+        old = make_article(title="Old piece", published_at=days_ago(40))
+        newer = make_article(title="Newer piece", published_at=days_ago(20))
+        latest = make_article(title="Latest piece", published_at=days_ago(1))
+        make_story(articles=[old, newer, latest], title="Le front")
+        response = self.client.get(old.get_absolute_url())
+        date = timezone.localtime(old.published_at)
+        self.assertContains(response, "Cet article date du")
+        self.assertContains(response, f"{date.day} ")
+        self.assertContains(response, "Le fil « Le front » s’est poursuivi depuis")
+        self.assertContains(
+            response, f'<a href="{latest.get_absolute_url()}">Latest piece</a>', html=True
+        )
+
+    def test_no_banner_on_a_recent_piece_or_on_the_latest_one(self):
+        recent = make_article(published_at=days_ago(10))
+        old_latest = make_article(published_at=days_ago(60))
+        make_story(articles=[recent, make_article(published_at=days_ago(1))])
+        make_story(articles=[make_article(published_at=days_ago(90)), old_latest])
+        for article in (recent, old_latest):
+            with self.subTest(article=article.title):
+                self.assertNotContains(
+                    self.client.get(article.get_absolute_url()), "Cet article date du"
+                )
