@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from articles import converters, feeds, sitemaps, views
 from articles.cache import shared_cache
+from articles.preview import QUERY_PARAMETER
 
 app_name = "articles"
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("", shared_cache(views.HomeView.as_view()), name="home"),
     path(
         "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/",
-        shared_cache(views.ArticleDetailView.as_view()),
+        shared_cache(views.ArticleDetailView.as_view(), parameters=[QUERY_PARAMETER]),
         name="detail",
     ),
     path(
@@ -50,13 +51,13 @@ urlpatterns = [
     path("sitemap.xml", shared_cache(sitemaps.index), name="sitemap-index"),
     path(
         "sitemap-news.xml",  # before the sections, which would match it
-        shared_cache(sitemap),
+        shared_cache(sitemap, page_parameter="p"),
         {"sitemaps": {"news": sitemaps.NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        shared_cache(sitemap),
+        shared_cache(sitemap, page_parameter="p"),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap",
     ),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.preview import MAX_AGE, preview_url
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_user, sign_in
 
 
 class StaffPreviewTests(TestCase):
@@ -20,7 +20,7 @@ class StaffPreviewTests(TestCase):
         )
 
     def test_staff_see_drafts_and_scheduled_articles_at_their_page(self):
-        self.client.force_login(make_user("Rédacteurs"))
+        sign_in(self.client, make_user("Rédacteurs"))
         for article, banner in ((self.draft, "brouillon"), (self.scheduled, "programmé")):
             with self.subTest(article=article.title):
                 response = self.client.get(article.get_absolute_url())
@@ -29,7 +29,7 @@ class StaffPreviewTests(TestCase):
                 self.assertContains(response, '<meta name="robots" content="noindex">')
 
     def test_staff_responses_are_never_cached(self):
-        self.client.force_login(make_user("Éditeurs"))
+        sign_in(self.client, make_user("Éditeurs"))
         response = self.client.get(self.draft.get_absolute_url())
         self.assertIn("private", response["Cache-Control"])
         self.assertIn("no-store", response["Cache-Control"])
@@ -38,7 +38,7 @@ class StaffPreviewTests(TestCase):
     def test_readers_and_staff_without_article_rights_get_404_never_403(self):
         for user in (None, make_user(), make_user(is_staff=True)):
             if user:
-                self.client.force_login(user)
+                sign_in(self.client, user)
             for article in (self.draft, self.scheduled):
                 with self.subTest(user=user, article=article.title):
                     self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
