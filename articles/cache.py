@@ -161,6 +161,15 @@ def canonical_page(request, view):
     return number, request.path + (f"?{view.page_parameter}={number}" if number > 1 else "")
 
 
+# The request headers that can make a stored page a 304 or a 412.
+CONDITIONS = {
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
+
+
 class ReaderPageCacheMiddleware:
     """Serve reader pages to anonymous readers from the shared cache, before the stack below.
 
@@ -220,6 +229,8 @@ class ReaderPageCacheMiddleware:
     @staticmethod
     def from_cache(request, content, headers):
         response = HttpResponse(content, headers=dict(headers))
+        if not CONDITIONS & request.META.keys():
+            return response
         return get_conditional_response(
             request,
             etag=response.get("ETag"),

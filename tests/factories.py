@@ -11,6 +11,9 @@ from django.utils import timezone
 from articles.cache import mark_editor
 from articles.models import Article, Author
 
+# The demo fixture's seed article.
+SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
+
 _sequence = count(1)
 
 

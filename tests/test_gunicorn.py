@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from tests.test_article_page import SEED_URL
+from tests.factories import SEED_URL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
