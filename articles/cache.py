@@ -15,6 +15,7 @@ number counts, written as the site writes it.
 
 import hashlib
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -203,7 +204,8 @@ class ReaderPageCacheMiddleware:
         key = page_key(request.path, page)
         stored = cache.get(key)
         if stored is not None:
-            return self.from_cache(request, *stored)
+            return self.from_cache(request, *stored[1:])
+        read_at = time.time()  # the view reads the database after this
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -211,10 +213,21 @@ class ReaderPageCacheMiddleware:
             and not response.cookies
             and "public" in response.get("Cache-Control", "")
         ):
-            # add, not set: a page another worker stored meanwhile was built no earlier.
-            stored = (response.content, list(response.items()))
-            cache.add(key, stored, settings.READER_CACHE_SECONDS)
+            self.store(key, read_at, response)
         return response
+
+    @staticmethod
+    def store(key, read_at, response):
+        """Keep the page for READER_CACHE_SECONDS from the moment its data was read.
+
+        A page that took long to build holds what the database said when it began: counted
+        from then, it can never outlive a newer page, so a scheduled article, once shown,
+        stays. Nor does it replace a page that another worker began to build later.
+        """
+        timeout = read_at + settings.READER_CACHE_SECONDS - time.time()
+        stored = cache.get(key)
+        if timeout > 0 and (stored is None or stored[0] < read_at):
+            cache.set(key, (read_at, response.content, list(response.items())), timeout)
 
     @staticmethod
     def reader_view(request):

@@ -1,9 +1,9 @@
 """Load the reader pages with wrk and print throughput, latency, SQL queries and worker memory.
 
 Run through bench/run. Every request goes to 127.0.0.1, and each wrk run is bounded in time.
-Three servers are started one after the other with the same gunicorn settings: the site, the
-minimal Django application of bench/reference_app.py, and the site with its page cache off
-(READER_CACHE_SECONDS=0) for the page measured uncached.
+Three servers run side by side with the same gunicorn settings: the site, the minimal Django
+application of bench/reference_app.py, and the site with its page cache off
+(READER_CACHE_SECONDS=0) for the page measured uncached; one is loaded at a time.
 """
 
 import argparse
@@ -239,32 +239,29 @@ def stop(server):
     server.wait(timeout=30)
 
 
-def measure(env, endpoints, args, queries, long_tail_start):
-    """Load each endpoint served by one server; rows of (label, kind, rate, p50, p99, errors)."""
-    rows = []
-    for label, path, _, script, headers, kind in endpoints:
-        status = queries[path][0]
-        if status != 200:
-            print(f"skipping {label}: {path} answers {status}")
-            continue
-        url = f"http://127.0.0.1:{env['PORT']}{path}"
-        script_args = ()
-        if script == LONG_TAIL_SCRIPT:
-            # The warm-up walks the far half of the list, the measured run the near half.
-            script_args = (str(ARTICLE_PATHS), str(long_tail_start), str(THREADS))
-        warm_args = (str(ARTICLE_PATHS), "0", str(THREADS)) if script_args else ()
-        if kind == "cached":
-            # Built once before the load: a page slow to build would otherwise be built by every
-            # worker at once, and the warm-up would measure that instead of the cache.
-            urllib.request.urlopen(url, timeout=120).close()
-        # Pages built from the database take seconds each under load: fewer connections (more
-        # would only queue at the workers) and a longer run, so that requests complete.
-        connections, duration = args.connections, args.duration
-        if kind == "uncached":
-            connections, duration = args.uncached_connections, 2 * args.duration
-        wrk(url, script, 2, connections, headers, warm_args)  # warm the workers and the cache
-        rows.append((label, kind, *wrk(url, script, duration, connections, headers, script_args)))
-    return rows
+def measure(env, endpoint, args, queries, long_tail_start):
+    """Load one endpoint; (rate, p50, p99, failures), or None when it does not answer 200."""
+    label, path, _, script, headers, kind = endpoint
+    if queries.get(path, (200,))[0] != 200:
+        print(f"skipping {label}: {path} answers {queries[path][0]}")
+        return None
+    url = f"http://127.0.0.1:{env['PORT']}{path}"
+    script_args = warm_args = ()
+    if script == LONG_TAIL_SCRIPT:
+        # The warm-up walks the near half of the list, the measured run the far half.
+        script_args = (str(ARTICLE_PATHS), str(long_tail_start), str(THREADS))
+        warm_args = (str(ARTICLE_PATHS), "0", str(THREADS))
+    if kind == "cached":
+        # Built once before the load: a page slow to build would otherwise be built by every
+        # worker at once, and the warm-up would measure that instead of the cache.
+        urllib.request.urlopen(url, timeout=120).close()
+    # Pages built from the database take seconds each under load: fewer connections (more
+    # would only queue at the workers) and a longer run, so that requests complete.
+    connections, duration = args.connections, args.duration
+    if kind == "uncached":
+        connections, duration = args.uncached_connections, 2 * args.duration
+    wrk(url, script, 2, connections, headers, warm_args)  # warm the workers and the cache
+    return wrk(url, script, duration, connections, headers, script_args)
 
 
 def main():
@@ -283,44 +280,48 @@ def main():
     cache = "Redis" if env.get("REDIS_URL") else "file"
     prepare_database(env, args.articles, args.seed)
     article_paths = write_article_paths(env, args.seed)
-    long_tail_sample = article_paths[len(article_paths) // 2]
+    long_tail_start = len(article_paths) // 2
+    long_tail_sample = article_paths[long_tail_start]
     queries = count_queries(env, sorted({path for _, path, *_ in ENDPOINTS} | {long_tail_sample}))
     queries["long tail"] = queries[long_tail_sample]
-    long_tail_start = len(article_paths) // 2
-
-    rows = []
-    server = start_gunicorn(env)
-    try:
-        rows += measure(
-            env, [e for e in ENDPOINTS if e[2] == "site"], args, queries, long_tail_start
-        )
-        memory = worker_memory_mb(server.pid)
-    finally:
-        stop(server)
-    reference_env = {
-        **env,
-        "PORT": str(free_port()),
-        "BENCH_BODY_BYTES": str(queries[SEED_PATH][2]),
+    servers = {
+        "site": env,
+        "reference": {
+            **env,
+            "PORT": str(free_port()),
+            "BENCH_BODY_BYTES": str(queries[SEED_PATH][2]),
+        },
+        "uncached": {**env, "PORT": str(free_port()), "READER_CACHE_SECONDS": "0"},
     }
-    server = start_gunicorn(reference_env, "reference_app:application", "--pythonpath", "bench")
-    try:
-        rows += measure(
-            reference_env, [e for e in ENDPOINTS if e[2] == "reference"], args, queries, 0
-        )
-    finally:
-        stop(server)
-    uncached_env = {**env, "PORT": str(free_port()), "READER_CACHE_SECONDS": "0"}
-    server = start_gunicorn(uncached_env)
-    try:
-        rows += measure(
-            uncached_env, [e for e in ENDPOINTS if e[2] == "uncached"], args, queries, 0
-        )
-    finally:
-        stop(server)
+    healthz, reference = ENDPOINTS[0], ENDPOINTS[1]
 
-    order = [label for label, *_ in ENDPOINTS]
-    rows.sort(key=lambda row: order.index(row[0]))
-    rates = {kind: rate for _, kind, rate, *_ in rows if kind in ("baseline", "reference")}
+    # On a shared machine throughput drifts from one minute to the next: each page is measured
+    # right after the figure it is compared with (the minimal app for cached pages, /healthz
+    # for pages built from the database), and its ratios are to those neighbours.
+    rows, latest = [], {}
+    processes = [
+        start_gunicorn(servers["site"]),
+        start_gunicorn(servers["reference"], "reference_app:application", "--pythonpath", "bench"),
+        start_gunicorn(servers["uncached"]),
+    ]
+    try:
+        for endpoint in ENDPOINTS:
+            label, _, server, _, _, kind = endpoint
+            comparison = {"cached": reference, "uncached": healthz}.get(kind)
+            if comparison is not None:
+                measured = measure(servers[comparison[2]], comparison, args, queries, 0)
+                latest[comparison[5]] = measured[0]
+            measured = measure(servers[server], endpoint, args, queries, long_tail_start)
+            if measured is None:
+                continue
+            if kind in ("baseline", "reference"):
+                latest[kind] = measured[0]
+            rows.append((label, kind, *measured, latest["baseline"], latest.get("reference")))
+        memory = worker_memory_mb(processes[0].pid)
+    finally:
+        for process in processes:
+            stop(process)
+
     lines = [
         f"{engine} + {cache} cache, {args.articles:,} articles, gunicorn "
         f"{len(memory)} workers, wrk {THREADS} threads, {args.connections} connections × "
@@ -328,24 +329,26 @@ def main():
         f"{'page':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'SQL/req':>8}{'÷ healthz':>10}"
         f"{'÷ minimal':>10}{'errors':>7}  target",
     ]
-    for label, kind, rate, p50, p99, errors in rows:
+    for label, kind, rate, p50, p99, errors, healthz_rate, reference_rate in rows:
         path = next(path for name, path, *_ in ENDPOINTS if name == label)
         sql = {"baseline": 1, "reference": 0}.get(
             kind, queries["long tail" if label == "long tail" else path][1]
         )
+        against = {"baseline": healthz_rate, "reference": reference_rate}
         verdict = ""
         if kind in TARGETS:
-            against, target = TARGETS[kind]
-            met = rate / rates[against] >= target and sql <= MAX_QUERIES and not errors
-            name = "healthz" if against == "baseline" else "minimal"
+            compared, target = TARGETS[kind]
+            met = rate / against[compared] >= target and sql <= MAX_QUERIES and not errors
+            name = "healthz" if compared == "baseline" else "minimal"
             verdict = f"≥{target:.0%} of {name}, ≤{MAX_QUERIES} SQL: {'met' if met else 'MISSED'}"
         elif kind == "dynamic":
             met = sql <= MAX_QUERIES and not errors
             verdict = f"≤{MAX_QUERIES} SQL: {'met' if met else 'MISSED'}"
+        ratios = "".join(
+            f"{rate / value:>10.0%}" if value else f"{'':>10}" for value in against.values()
+        )
         lines.append(
-            f"{label:<24}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{sql:>8}"
-            f"{rate / rates['baseline']:>10.0%}{rate / rates['reference']:>10.0%}{errors:>7}  "
-            f"{verdict}"
+            f"{label:<24}{rate:>9.0f}{p50:>9.2f}{p99:>9.2f}{sql:>8}{ratios}{errors:>7}  {verdict}"
         )
     heaviest = max(memory)
     lines.append(

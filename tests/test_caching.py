@@ -310,7 +310,7 @@ class CanonicalAddressTests(TestCase):
 
     def test_the_cache_holds_one_entry_per_canonical_page(self):
         article = self.articles[0].get_absolute_url()
-        with mock.patch.object(caches["default"], "add", wraps=caches["default"].add) as add:
+        with mock.patch.object(caches["default"], "set", wraps=caches["default"].set) as store:
             for url, query in (
                 (HOME, {}),
                 (HOME, {"page": "1"}),
@@ -323,7 +323,7 @@ class CanonicalAddressTests(TestCase):
                 (article, {"page": "5", "fbclid": "y"}),
             ):
                 self.client.get(url, query)
-        pages = {call.args[0] for call in add.call_args_list if call.args[0] != GENERATION_KEY}
+        pages = {call.args[0] for call in store.call_args_list if call.args[0] != GENERATION_KEY}
         self.assertEqual(len(pages), 3)
 
 
