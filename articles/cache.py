@@ -17,7 +17,7 @@ import hashlib
 import re
 import time
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -162,6 +162,17 @@ def canonical_page(request, view):
     return number, request.path + (f"?{view.page_parameter}={number}" if number > 1 else "")
 
 
+@lru_cache(maxsize=4096)
+def reader_view(urlconf, path):
+    """The reader page view that ``path`` leads to, or None; remembered for the busiest paths,
+    whose hits would otherwise match every URL pattern again (a fifth of a hit's time)."""
+    try:
+        view = resolve(path, urlconf).func
+    except Resolver404:
+        return None
+    return view if hasattr(view, "page_parameter") else None
+
+
 # The request headers that can make a stored page a 304 or a 412.
 CONDITIONS = {
     "HTTP_IF_NONE_MATCH",
@@ -233,11 +244,7 @@ class ReaderPageCacheMiddleware:
     def reader_view(request):
         if request.method not in ("GET", "HEAD"):
             return None
-        try:
-            view = resolve(request.path_info).func
-        except Resolver404:
-            return None
-        return view if hasattr(view, "page_parameter") else None
+        return reader_view(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
 
     @staticmethod
     def from_cache(request, content, headers):
