@@ -3,28 +3,52 @@
 Every cached page's key carries the current *content generation*, which changes whenever an
 article, author, tag or anything else of this app is saved or deleted: an edit shows at once.
 Entries also expire after READER_CACHE_SECONDS, so a scheduled article, which appears without
-any save, reaches every listing within that delay. A broken cache only costs speed: pages are
-then built from the database.
+any save, reaches every listing within that delay. A broken cache only costs speed: the cache
+back-ends (newsroom/cache.py) answer it as a miss, and pages are built from the database.
+
+``shared_cache`` marks a route as a reader page; ``ReaderPageCacheMiddleware``, near the top of
+the stack, answers it from the cache before any other middleware runs, and stores what the
+stack built, headers included. Before the view runs it also makes the address canonical, so
+that nobody fills the cache with copies of a page or forces misses for free: only the page
+number counts, written as the site writes it.
 """
 
 import hashlib
-import logging
+import re
+import time
 import uuid
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.utils.cache import patch_cache_control
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "reader-pages:generation"
 WATCHED_APPS = {"articles", "taggit"}
-# The query parameters that change a reader page: listings' and sitemaps' page numbers.
-PAGE_PARAMETERS = ("page", "p")
+# Page numbers as the site writes them in its links, up to a million pages: more than any
+# listing has (a million articles fill 83,334 pages of 12).
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# The same number written otherwise: zeros or a plus sign before it, spaces around it. ASCII
+# digits only, where int() would also read "٣".
+SAME_PAGE_NUMBER = re.compile(r"\s*\+?0*([1-9][0-9]{0,5})\s*", re.ASCII)
+
+# Signing in through the admin gives staff this signed cookie, and signing out takes it away.
+# A session cookie alone proves nothing (anyone can make one up, and checking it costs a query),
+# so the page cache trusts this marker only: it is checked without touching session or database.
+EDITOR_COOKIE = "editor"
+EDITOR_COOKIE_SALT = "articles.cache.editor"
+
+
+def renew_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 @receiver([post_save, post_delete, m2m_changed], dispatch_uid="articles.cache.bump_generation")
@@ -32,27 +56,44 @@ def bump_generation(sender=None, **kwargs):
     """Signal receiver: a change to published content makes every cached page obsolete."""
     if sender is not None and sender._meta.app_label not in WATCHED_APPS:
         return
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:
-        logger.exception("Could not renew the reader page cache generation")
+    renew_generation()
+    # A worker building a page between this save and its commit reads the old rows, and would
+    # store them under the new generation: renew it once more when the change is visible.
+    transaction.on_commit(renew_generation)
 
 
-def page_key(request):
-    """The cache key of a reader page: its path and page number, under the current generation.
+@receiver(user_logged_in, dispatch_uid="articles.cache.editor_signed_in")
+def editor_signed_in(sender, request, user, **kwargs):
+    request.editor_signed_in = user.is_staff
 
-    Other query parameters (tracking tags and the like) do not change the page, so they share
-    its entry instead of filling the cache with copies.
-    """
-    generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
-    pages = [request.GET.get(name, "") for name in PAGE_PARAMETERS]
-    address = f"{request.path}?{pages}"
-    return "reader-page:" + hashlib.sha256(f"{generation}:{address}".encode()).hexdigest()
+
+@receiver(user_logged_out, dispatch_uid="articles.cache.editor_signed_out")
+def editor_signed_out(sender, request, **kwargs):
+    request.editor_signed_in = False
+
+
+def mark_editor(response):
+    """Give the browser the signed marker that makes its pages fresh and private."""
+    response.set_signed_cookie(
+        EDITOR_COOKIE,
+        "1",
+        salt=EDITOR_COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
 
 
 def is_anonymous(request):
-    # Looking at the cookie, not at request.user, costs no session or database query.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """True unless the request carries a session and the signed marker of a signed-in editor."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    marker = request.get_signed_cookie(
+        EDITOR_COOKIE, None, salt=EDITOR_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return marker is None
 
 
 def is_private(response):
@@ -61,57 +102,158 @@ def is_private(response):
     return "private" in directives or "no-store" in directives
 
 
-def shared_cache(view):
-    """Serve ``view`` to anonymous readers from the shared cache, and say so to CDNs and browsers.
+def page_key(path, page):
+    """The cache key of a reader page: its path and page number, under the current generation."""
+    generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+    return "reader-page:" + hashlib.sha256(f"{generation}:{path}?{page}".encode()).hexdigest()
 
-    Reader pages only read: methods other than GET and HEAD get a 405. Readers holding a
-    session (staff) always get a fresh page marked private.
+
+def shared_cache(view, page_parameter=None, parameters=()):
+    """Mark ``view`` as a reader page: shared from the cache with anonymous readers, and CDNs.
+
+    ``page_parameter`` names its page number in the query string (listings take it from the
+    view's ``page_kwarg``); ``parameters`` the other query parameters the view reads, which do
+    not change the shared page. The view sees no other parameter. Reader pages only read:
+    methods other than GET and HEAD get a 405. Editors always get a fresh page marked private.
     """
 
-    @require_safe
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not is_anonymous(request):
-            response = view(request, *args, **kwargs)
-            patch_cache_control(response, private=True, no_store=True)
-            return response
-
-        try:
-            key = page_key(request)
-            response = cache.get(key)
-        except Exception:
-            logger.exception("Reader page cache unavailable; serving from the database")
-            key = response = None
-        if response is not None:
-            return response
-
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not is_private(response):
+        if not is_anonymous(request):
+            patch_cache_control(response, private=True, no_store=True)
+        elif response.status_code == 200 and not response.cookies and not is_private(response):
             patch_cache_control(
                 response,
                 public=True,
                 max_age=settings.READER_CACHE_SECONDS,
                 stale_while_revalidate=settings.READER_CACHE_STALE_SECONDS,
             )
-            if key is not None:
-                store = _storer(key)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.add_post_render_callback(store)
-                else:
-                    store(response)
         return response
 
+    cached_view = require_safe(cached_view)
+    cached_view.page_parameter = page_parameter or getattr(
+        getattr(view, "view_class", None), "page_kwarg", None
+    )
+    cached_view.parameters = {cached_view.page_parameter, *parameters} - {None}
     return cached_view
 
 
-def _storer(key):
-    def store(response):
-        # Feeds write their XML in many small pieces; joined once here, a cached page goes to
-        # the socket in one write instead of thousands.
-        response.content = response.content
-        try:
-            cache.set(key, response, settings.READER_CACHE_SECONDS)
-        except Exception:
-            logger.exception("Could not store a reader page in the cache")
+def canonical_page(request, view):
+    """The page number asked for, and the page's canonical address when it was written otherwise.
 
-    return store
+    The view then sees only the query parameters it reads. A page number written otherwise
+    (``01``, ``+1``, `` 1``) gets a redirect to the page's address; one that is no page number
+    (``0``, ``last``, ``-1``, a huge one) a 404.
+    """
+    query = QueryDict(mutable=True)
+    for name in view.parameters & request.GET.keys():
+        query.setlist(name, request.GET.getlist(name))
+    request.GET = query
+    values = query.getlist(view.page_parameter)
+    if not values:
+        return 1, None
+    if len(values) == 1 and PAGE_NUMBER.fullmatch(values[0]):
+        return int(values[0]), None
+    written_otherwise = len(values) == 1 and SAME_PAGE_NUMBER.fullmatch(values[0])
+    if not written_otherwise:
+        raise Http404
+    number = int(written_otherwise[1])
+    return number, request.path + (f"?{view.page_parameter}={number}" if number > 1 else "")
+
+
+@lru_cache(maxsize=4096)
+def reader_view(urlconf, path):
+    """The reader page view that ``path`` leads to, or None; remembered for the busiest paths,
+    whose hits would otherwise match every URL pattern again (a fifth of a hit's time)."""
+    try:
+        view = resolve(path, urlconf).func
+    except Resolver404:
+        return None
+    return view if hasattr(view, "page_parameter") else None
+
+
+# The request headers that can make a stored page a 304 or a 412.
+CONDITIONS = {
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
+
+
+class ReaderPageCacheMiddleware:
+    """Serve reader pages to anonymous readers from the shared cache, before the stack below.
+
+    A hit answers with the stored response (the headers that the middleware below added on
+    the miss included) and honours If-None-Match and If-Modified-Since with a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.serve(request)
+        signed_in = getattr(request, "editor_signed_in", None)
+        if signed_in:
+            mark_editor(response)
+        elif signed_in is False:
+            response.delete_cookie(EDITOR_COOKIE, path=settings.SESSION_COOKIE_PATH)
+        return response
+
+    def serve(self, request):
+        view = self.reader_view(request)
+        if view is None:
+            return self.get_response(request)
+        request.get_host()  # a hit answers before CommonMiddleware: refuse a bad Host here too
+        page, canonical = canonical_page(request, view)
+        if canonical:
+            return HttpResponsePermanentRedirect(canonical)
+        if settings.READER_CACHE_SECONDS <= 0 or not is_anonymous(request):
+            return self.get_response(request)
+
+        key = page_key(request.path, page)
+        stored = cache.get(key)
+        if stored is not None:
+            return self.from_cache(request, *stored[1:])
+        read_at = time.time()  # the view reads the database after this
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        ):
+            self.store(key, read_at, response)
+        return response
+
+    @staticmethod
+    def store(key, read_at, response):
+        """Keep the page for READER_CACHE_SECONDS from the moment its data was read.
+
+        A page that took long to build holds what the database said when it began: counted
+        from then, it can never outlive a newer page, so a scheduled article, once shown,
+        stays. Nor does it replace a page that another worker began to build later.
+        """
+        timeout = read_at + settings.READER_CACHE_SECONDS - time.time()
+        stored = cache.get(key)
+        if timeout > 0 and (stored is None or stored[0] < read_at):
+            cache.set(key, (read_at, response.content, list(response.items())), timeout)
+
+    @staticmethod
+    def reader_view(request):
+        if request.method not in ("GET", "HEAD"):
+            return None
+        return reader_view(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+
+    @staticmethod
+    def from_cache(request, content, headers):
+        response = HttpResponse(content, headers=dict(headers))
+        if not CONDITIONS & request.META.keys():
+            return response
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from articles import converters, feeds, sitemaps, views
 from articles.cache import shared_cache
+from articles.preview import QUERY_PARAMETER
 
 app_name = "articles"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", shared_cache(views.HomeView.as_view()), name="home"),
     path(
         "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/",
-        shared_cache(views.ArticleDetailView.as_view()),
+        shared_cache(views.ArticleDetailView.as_view(), parameters=[QUERY_PARAMETER]),
         name="detail",
     ),
     path(
@@ -49,10 +50,10 @@ urlpatterns = [
     path("sitemap.xml", shared_cache(sitemaps.index), name="sitemap-index"),
     path(
         "sitemap-articles-<yyyy:year>-<mm:month>.xml",
-        shared_cache(sitemaps.articles),
+        shared_cache(sitemaps.articles, page_parameter="p"),
         name="sitemap-articles",
     ),
-    path("sitemap-tags.xml", shared_cache(sitemaps.tags), name="sitemap-tags"),
+    path("sitemap-tags.xml", shared_cache(sitemaps.tags, page_parameter="p"), name="sitemap-tags"),
     path("sitemap-years.xml", shared_cache(sitemaps.years), name="sitemap-years"),
     path("sitemap-months.xml", shared_cache(sitemaps.months), name="sitemap-months"),
     path("sitemap-news.xml", shared_cache(sitemaps.news), name="sitemap-news"),

@@ -1,6 +1,6 @@
 """Settings for newsroom, in one file driven by environment variables.
 
-With no environment at all the site runs locally on SQLite and the local-memory cache. A
+With no environment at all the site runs locally on SQLite and a file cache in the project. A
 deployment names its database or its hosts, and must then provide its own SECRET_KEY.
 The README lists every variable.
 """
@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers anonymous readers from the shared page cache before the rest of the stack runs,
+    # and stores the pages it builds with the headers that the middleware below adds.
+    "articles.cache.ReaderPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETags and 304 answers for every page, cached or not; views set Last-Modified where they can.
@@ -147,12 +150,26 @@ REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
+            # Short socket timeouts, and a few seconds' pause after a failure (newsroom/cache.py):
+            # no request waits long on a dead or hung Redis.
             "LOCATION": REDIS_URL,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every gunicorn worker of the machine shares this folder, so the generation key that
+    # invalidates pages is the same for all of them: an edit shows at once from each worker.
+    # Files rather than the database cache: a hit reads two small files (no SQL, so cached
+    # pages still cost no query), and storing a page never competes with editors' saves for
+    # SQLite's single writer lock. Writes are atomic (a rename); culling lists the folder, so
+    # MAX_ENTRIES keeps it small.
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_ROOT", BASE_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # Anonymous reader pages are shared from the cache for this long (see articles/cache.py);
 # it is also the longest a scheduled article waits before it shows on every listing.
@@ -175,9 +192,9 @@ AUTHENTICATION_BACKENDS = [
 # A user name alone never locks: anyone could then lock an editor out from everywhere. The
 # pair (user name, address) is counted too; with one limit for both, the address's count,
 # which includes the pair's, reaches it first.
-# Failures are counted in the database rather than the cache: the default cache is per
-# process, so each gunicorn worker would keep its own count, and a restart would wipe it.
-# Editors see (and can clear) the attempts in the admin.
+# Failures are counted in the database rather than the cache: the cache forgets (it culls
+# entries, and a failing cache answers every call as a miss), so a count there could be
+# wiped. Editors see (and can clear) the attempts in the admin.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]

@@ -10,6 +10,7 @@ class StoriesConfig(AppConfig):
         # Signal receivers: pieces follow their article's publication time, pages their edits.
         # The articles app serves the sitemap index and the article's JSON-LD without knowing
         # stories or places: their sections and data join its tables here.
+        from articles.cache import WATCHED_APPS
         from articles.sitemaps import INDEX_ENTRIES
         from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
         from stories import (
@@ -18,6 +19,8 @@ class StoriesConfig(AppConfig):
             structured_data,
         )
 
+        # A story's edit shows at once on its pages and on its articles' "In this thread".
+        WATCHED_APPS.add(self.label)
         if sitemaps.index_entries not in INDEX_ENTRIES:
             INDEX_ENTRIES.append(sitemaps.index_entries)
         if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:

@@ -3,9 +3,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
-from redis.exceptions import ConnectionError
+
+# The suite's cache keys, and the only ones it deletes: a Redis database shared with anything
+# else (a developer's site, another run) keeps its keys.
+KEY_PREFIX = "newsroom-tests"
 
 
 def pytest_configure(config):
@@ -21,10 +25,17 @@ def pytest_configure(config):
     # Serve static files from the source folders, as a developer's checkout has no STATIC_ROOT.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # The default file cache goes to a folder of the run's own, not the project's cache.
+    config.cache_root = tempfile.TemporaryDirectory(prefix="newsroom-test-cache-")
+    default = {**settings.CACHES["default"], "KEY_PREFIX": KEY_PREFIX}
+    if default["BACKEND"].endswith("FileBasedCache"):
+        default["LOCATION"] = config.cache_root.name
+    settings.CACHES = {"default": default}
 
 
 def pytest_unconfigure(config):
     config.media_root.cleanup()
+    config.cache_root.cleanup()
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +47,13 @@ def _media_root(tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, as pages cached by another test would hide its own."""
-    # A test that points the cache at a dead server clears nothing, and needs nothing cleared.
-    with contextlib.suppress(ConnectionError):
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
         cache.clear()
+        return
+    # Not FLUSHDB, which would empty the whole database: the suite's keys only. A test that
+    # points the cache at a dead server clears nothing, and needs nothing cleared.
+    with contextlib.suppress(redis.ConnectionError), redis.from_url(default["LOCATION"]) as server:
+        keys = list(server.scan_iter(f"{default.get('KEY_PREFIX', '')}:*", count=500))
+        if keys:
+            server.delete(*keys)

@@ -7,11 +7,16 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.utils import timezone
 from PIL import Image
 
+from articles.cache import mark_editor
 from articles.models import Article, Author
 from stories.models import Place, Story, StoryPiece
+
+# The demo fixture's seed article.
+SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
 _sequence = count(1)
 
@@ -129,3 +134,11 @@ def make_place(**fields):
     fields.setdefault("slug", f"place-{n}")
     fields.setdefault("country", "Ukraine")
     return Place.objects.create(**fields)
+
+
+def sign_in(client, user):
+    """Sign ``user`` in as the admin's sign-in form does, with the page cache's editor marker."""
+    client.force_login(user)
+    response = HttpResponse()
+    mark_editor(response)
+    client.cookies.update(response.cookies)

@@ -10,16 +10,13 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Correction
-from tests.factories import jpeg, make_article, make_author
+from tests.factories import SEED_URL, jpeg, make_article, make_author
 
 
 def tiny_jpeg():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3)).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
 
 class SeedArticlePageTests(TestCase):

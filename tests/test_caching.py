@@ -2,16 +2,18 @@
 
 import os
 from datetime import timedelta
+from unittest import mock
 
 import time_machine
 from django.contrib.auth.models import User
-from django.test import RequestFactory, TestCase, override_settings
+from django.core.cache import caches
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import page_key
+from articles.cache import EDITOR_COOKIE, GENERATION_KEY
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import make_archive, make_article, make_user, sign_in
 from tests.services import require
 
 HOME = reverse("articles:home")
@@ -55,9 +57,13 @@ class SharedCacheTests(TestCase):
         self.assertNotEqual(first.content, second.content)
 
     def test_not_found_is_not_cached(self):
-        self.client.get("/tags/nope/")
-        make_article(tags=["Nope"])
-        self.assertEqual(self.client.get("/tags/nope/").status_code, 200)
+        """Asked twice with no save between: only the clock makes the tag's page appear."""
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            make_article(tags=["Bientôt"], published_at=timezone.now() + timedelta(seconds=5))
+            tag = reverse("articles:tag", args=["bientot"])
+            self.assertEqual(self.client.get(tag).status_code, 404)
+            clock.shift(timedelta(seconds=6))
+            self.assertEqual(self.client.get(tag).status_code, 200)
 
     def test_anonymous_reader_pages_set_no_cookie_and_vary_on_nothing_personal(self):
         article = make_article()
@@ -74,14 +80,14 @@ class StaffAreNeverCachedTests(TestCase):
 
     def test_logged_in_staff_get_fresh_private_pages(self):
         self.client.get(self.article.get_absolute_url())  # cached for anonymous readers
-        self.client.force_login(self.editor)
+        sign_in(self.client, self.editor)
         response = self.client.get(self.article.get_absolute_url())
         self.assertIn("private", response["Cache-Control"])
         self.assertIn("no-store", response["Cache-Control"])
         self.assertNotIn("public", response["Cache-Control"])
 
     def test_staff_page_is_not_stored_for_readers(self):
-        self.client.force_login(self.editor)
+        sign_in(self.client, self.editor)
         self.client.get(HOME)
         self.client.logout()
         response = self.client.get(HOME)
@@ -148,19 +154,21 @@ class FreshnessTests(TestCase):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             # Nothing listens on port 1: every cache call fails at once.
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
 )
 class CacheOutageTests(TestCase):
-    def test_reader_pages_still_answer_from_the_database(self):
-        with self.assertLogs("articles.cache", "ERROR"):
+    def test_reader_pages_still_answer_from_the_database_and_healthz_says_why(self):
+        with self.assertLogs("newsroom.cache", "ERROR"):
             article = make_article(title="Toujours là")
-        with self.assertLogs("articles.cache", "ERROR"):
-            self.assertContains(self.client.get(article.get_absolute_url()), "Toujours là")
-            self.assertContains(self.client.get(HOME), "Toujours là")
+        self.assertContains(self.client.get(article.get_absolute_url()), "Toujours là")
+        self.assertContains(self.client.get(HOME), "Toujours là")
+        response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response.json()["cache"], "error")
 
 
 def redis_url():
@@ -177,7 +185,7 @@ class RedisCacheTests(TestCase):
         cls.caches = override_settings(
             CACHES={
                 "default": {
-                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "BACKEND": "newsroom.cache.RedisCache",
                     "LOCATION": redis_url(),
                     "KEY_PREFIX": "newsroom-tests",
                 }
@@ -204,17 +212,122 @@ class RedisCacheTests(TestCase):
         self.assertEqual(self.client.get("/healthz").status_code, 200)
 
 
-class PageKeyTests(TestCase):
-    def test_page_numbers_of_listings_and_sitemaps_get_their_own_entries(self):
-        factory = RequestFactory()
-        keys = {
-            page_key(factory.get("/sitemap-articles.xml", query))
-            for query in ({}, {"p": "2"}, {"page": "2"}, {"p": "2", "page": "2"})
-        }
-        self.assertEqual(len(keys), 4)
-        self.assertEqual(
-            page_key(factory.get("/", {"utm_source": "x"})), page_key(factory.get("/"))
+class StoredPageTests(TestCase):
+    """A hit answers before the middleware stack, with everything the stack gave the page."""
+
+    def test_a_hit_carries_every_header_of_the_page_built(self):
+        article = make_article()
+        built = self.client.get(article.get_absolute_url())
+        with self.assertNumQueries(0):
+            hit = self.client.get(article.get_absolute_url())
+        self.assertEqual(dict(hit.items()), dict(built.items()))
+        for header in ("ETag", "Last-Modified", "Content-Security-Policy", "X-Frame-Options"):
+            self.assertIn(header, hit)
+
+    def test_a_hit_answers_304_to_its_etag_and_its_date(self):
+        article = make_article()
+        built = self.client.get(article.get_absolute_url())
+        for condition in (
+            {"HTTP_IF_NONE_MATCH": built["ETag"]},
+            {"HTTP_IF_MODIFIED_SINCE": built["Last-Modified"]},
+        ):
+            with self.subTest(condition=condition), self.assertNumQueries(0):
+                response = self.client.get(article.get_absolute_url(), **condition)
+                self.assertEqual(response.status_code, 304)
+                self.assertEqual(response["ETag"], built["ETag"])
+
+
+class ForgedCookieTests(TestCase):
+    """Nobody forces misses for free: only signing in takes a reader out of the shared cache."""
+
+    def setUp(self):
+        self.article = make_article()
+        self.client.get(self.article.get_absolute_url())
+
+    def test_a_made_up_session_cookie_gets_the_cached_public_page(self):
+        self.client.cookies["sessionid"] = "made-up-session-key"
+        with self.assertNumQueries(0):
+            response = self.client.get(self.article.get_absolute_url())
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_a_made_up_editor_marker_gets_the_cached_public_page(self):
+        self.client.cookies["sessionid"] = "made-up-session-key"
+        self.client.cookies[EDITOR_COOKIE] = "1:forged-signature"
+        with self.assertNumQueries(0):
+            response = self.client.get(self.article.get_absolute_url())
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_signing_in_gives_the_marker_and_signing_out_takes_it_back(self):
+        editor = make_user("Éditeurs")
+        signed_in = self.client.post(
+            reverse("admin:login"), {"username": editor.username, "password": "x"}
         )
+        self.assertTrue(signed_in.cookies[EDITOR_COOKIE].value)
+        self.assertTrue(signed_in.cookies[EDITOR_COOKIE]["httponly"])
+        page = self.client.get(self.article.get_absolute_url())
+        self.assertIn("private", page["Cache-Control"])
+
+        signed_out = self.client.post(reverse("admin:logout"))
+        self.assertEqual(signed_out.cookies[EDITOR_COOKIE].value, "")
+        page = self.client.get(self.article.get_absolute_url())
+        self.assertIn("public", page["Cache-Control"])
+
+
+class CanonicalAddressTests(TestCase):
+    """Only the page number tells reader pages apart, written as the site's links write it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.articles = make_archive(13)  # two pages of the home page
+
+    def test_page_numbers_written_otherwise_redirect_before_the_view_runs(self):
+        for written, canonical in (
+            ("01", HOME),
+            ("+2", "?page=2"),
+            (" 2", "?page=2"),
+            ("002", "?page=2"),
+        ):
+            with self.subTest(written=written), self.assertNumQueries(0):
+                response = self.client.get(HOME, {"page": written, "utm_source": "x"})
+            expected = HOME + canonical if canonical.startswith("?") else canonical
+            self.assertRedirects(response, expected, 301, fetch_redirect_response=False)
+
+    def test_what_is_no_page_number_is_not_found_before_the_view_runs(self):
+        for written in ("last", "0", "-1", "abc", "", "1" * 30, "1000000", ["1", "2"]):
+            with self.subTest(written=written), self.assertNumQueries(0):
+                self.assertEqual(self.client.get(HOME, {"page": written}).status_code, 404)
+
+    def test_sitemaps_page_numbers_are_made_canonical_too(self):
+        published = timezone.localtime(self.articles[0].published_at)
+        sitemap = reverse(
+            "articles:sitemap-articles", kwargs={"year": published.year, "month": published.month}
+        )
+        response = self.client.get(sitemap, {"p": "01"})
+        self.assertRedirects(response, sitemap, 301, fetch_redirect_response=False)
+        self.assertEqual(self.client.get(sitemap, {"p": "last"}).status_code, 404)
+
+    def test_the_view_sees_no_parameter_it_does_not_read(self):
+        response = self.client.get(HOME, {"page": "2", "utm_source": "telegram", "q": "x"})
+        self.assertEqual(dict(response.context["request"].GET), {"page": ["2"]})
+        self.assertNotContains(response, "telegram")
+
+    def test_the_cache_holds_one_entry_per_canonical_page(self):
+        article = self.articles[0].get_absolute_url()
+        with mock.patch.object(caches["default"], "set", wraps=caches["default"].set) as store:
+            for url, query in (
+                (HOME, {}),
+                (HOME, {"page": "1"}),
+                (HOME, {"page": "01"}),
+                (HOME, {"page": "2"}),
+                (HOME, {"page": "02"}),
+                (HOME, {"page": "2", "utm_source": "x"}),
+                (HOME, {"page": "last"}),
+                (article, {}),
+                (article, {"page": "5", "fbclid": "y"}),
+            ):
+                self.client.get(url, query)
+        pages = {call.args[0] for call in store.call_args_list if call.args[0] != GENERATION_KEY}
+        self.assertEqual(len(pages), 3)
 
 
 class SearchIsNeverSharedTests(TestCase):

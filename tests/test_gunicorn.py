@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.test import SimpleTestCase
 
 from articles import images
-from tests.factories import EMPTY_INLINES, jpeg
+from tests.factories import EMPTY_INLINES, SEED_URL, jpeg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -36,34 +37,43 @@ def free_port():
 
 
 class GunicornTestCase(SimpleTestCase):
-    """A fresh site (SQLite database with the demo data) for each class, served by gunicorn."""
+    """A site set up as `make run` does, with no service configured, served by real gunicorn."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.port = free_port()
-        cls.folder = Path(tempfile.mkdtemp())
-        cls.addClassCleanup(shutil.rmtree, cls.folder)
-        cls.database = cls.folder / "db.sqlite3"
-        cls.env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{cls.database}",
-            "STATIC_ROOT": str(cls.folder / "static"),
-            "MEDIA_ROOT": str(cls.folder / "media"),
+    workers = 2
+
+    def setUp(self):
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.folder)
+        self.database = self.folder / "db.sqlite3"
+        self.env = {
+            **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            "STATIC_ROOT": str(self.folder / "static"),
+            "MEDIA_ROOT": str(self.folder / "media"),
+            "CACHE_ROOT": str(self.folder / "cache"),
             "SECRET_KEY": secrets.token_urlsafe(50),
-            "PORT": str(cls.port),
-            "WEB_CONCURRENCY": "2",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": str(self.workers),
             "DEBUG": "",
         }
-        manage = [sys.executable, "manage.py"]
         for command in (
             ["migrate", "--noinput"],
             ["loaddata", "demo"],
             ["collectstatic", "--noinput"],
         ):
-            subprocess.run(
-                manage + command + ["--verbosity", "0"], env=cls.env, cwd=BASE_DIR, check=True
-            )
+            self.manage(*command, "--verbosity", "0")
+
+    def manage(self, *command):
+        """Run a manage.py command as another process on the same site would; its output."""
+        return subprocess.run(
+            [sys.executable, "manage.py", *command],
+            env=self.env,
+            cwd=BASE_DIR,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def start_server(self, port=None):
         port = port or self.port
@@ -130,6 +140,78 @@ class GracefulReloadTests(GunicornTestCase):
         self.assertIn("Hang up: Master", self.log.read_text())
         self.assertEqual(failures, [])
         self.assertEqual(statuses, [200] * (self.requests_per_client * self.clients))
+
+
+class SharedCacheAcrossWorkersTests(GunicornTestCase):
+    """Without Redis, every worker of the machine reads the same page cache and generation."""
+
+    workers = 3
+
+    def read_concurrently(self, path, count, clients=4):
+        """``count`` pages, fetched by several clients at once so that every worker answers."""
+
+        def fetch(_):
+            with urllib.request.urlopen(self.url(path), timeout=10) as response:
+                return response.read().decode()
+
+        with ThreadPoolExecutor(clients) as pool:
+            return list(pool.map(fetch, range(count)))
+
+    def test_an_edit_made_by_another_process_shows_at_once_from_every_worker(self):
+        self.start_server()
+        self.read_concurrently(SEED_URL, 20)  # every worker has the page, and its generation
+        self.manage(
+            "shell",
+            "-c",
+            "from articles.models import Article\n"
+            f"article = Article.objects.get(slug={SEED_URL.split('/')[-2]!r})\n"
+            "article.title = 'Titre corrigé ailleurs'\n"
+            "article.save()\n",
+        )
+        pages = self.read_concurrently(SEED_URL, 20)
+        self.assertEqual(sum("Titre corrigé ailleurs" in page for page in pages), 20)
+
+    def test_a_scheduled_article_appears_within_the_cache_delay_and_never_vanishes(self):
+        self.env["READER_CACHE_SECONDS"] = "2"
+        self.start_server()
+        self.read_concurrently("/", 20)
+        output = self.manage(
+            "shell",
+            "-c",
+            "from datetime import timedelta\n"
+            "from django.utils import timezone\n"
+            "from articles.models import Article\n"
+            "article = Article.objects.create(title='Annonce programmée', standfirst='.',"
+            " body='.', status='published', published_at=timezone.now() + timedelta(seconds=3))\n"
+            "print(article.published_at.timestamp())\n",
+        )
+        due = float(output.split()[-1])
+        # (start, end, seen) of each request, from four clients, until six seconds after.
+        requests = []
+
+        def reader(delay):
+            # Readers joining one after another make the workers build the page at different
+            # moments, as real traffic does: per-worker caches then disagree for a while.
+            time.sleep(delay)
+            stop = due + 6
+            while time.time() < stop:
+                started = time.time()
+                with urllib.request.urlopen(self.url("/"), timeout=10) as response:
+                    seen = "Annonce programmée" in response.read().decode()
+                requests.append((started, time.time(), seen))
+                time.sleep(0.02)
+
+        threads = [threading.Thread(target=reader, args=[0.6 * i]) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        first_seen = min(end for _, end, seen in requests if seen)
+        self.assertLess(first_seen, due + 2 + 0.5)
+        missed_after = [start for start, _, seen in requests if start > first_seen and not seen]
+        self.assertEqual(missed_after, [])
+        self.assertFalse(any(seen for _, end, seen in requests if end < due))
 
 
 class SideBySideTests(GunicornTestCase):

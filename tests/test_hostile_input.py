@@ -12,9 +12,8 @@ from django.conf import settings
 from django.test import Client, TestCase
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import make_user
+from tests.factories import SEED_URL, make_user
 
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 SEED_SLUG = SEED_URL.split("/")[-2]
 
 XSS = [

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
+from tests.factories import SEED_URL, sign_in
+
 OFFSITE = [
     "//evil.example",
     "/\\evil.example",
@@ -63,7 +64,7 @@ class OpenRedirectTests(TestCase):
                 self.assertEqual(response.status_code, 302)
 
     def test_an_editor_already_signed_in_is_not_bounced_off_site(self):
-        self.client.force_login(self.editor)
+        sign_in(self.client, self.editor)
         for target in OFFSITE:
             with self.subTest(target=target):
                 response = self.client.get(reverse("admin:login"), {"next": target})
@@ -72,7 +73,7 @@ class OpenRedirectTests(TestCase):
     def test_sign_out_never_sends_an_editor_off_site(self):
         for target in OFFSITE:
             with self.subTest(target=target):
-                self.client.force_login(self.editor)
+                sign_in(self.client, self.editor)
                 response = self.client.post(reverse("admin:logout"), {"next": target})
                 self.assert_stays_on_site(response)
 
@@ -92,7 +93,7 @@ class OpenRedirectTests(TestCase):
         for path in paths:
             with self.subTest(path=path):
                 self.assert_stays_on_site(self.client.get(path))
-        self.client.force_login(self.editor)
+        sign_in(self.client, self.editor)
         for path in paths:
             with self.subTest(path=path, editor=True):
                 self.assert_stays_on_site(self.client.get(path))

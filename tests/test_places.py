@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from stories.models import ArticlePlace
-from tests.factories import change_form_data, make_article, make_place, make_user
-
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
+from tests.factories import SEED_URL, change_form_data, make_article, make_place, make_user
 
 
 def news_article(response):

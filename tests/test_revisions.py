@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.factories import change_form_data, make_article, make_user
+from tests.factories import change_form_data, make_article, make_user, sign_in
 
 
 def change_url(article):
@@ -69,7 +69,7 @@ class RestoreKeepsPublicationTests(TestCase):
     """Restoring a revision brings back its words and pictures, not its status or times."""
 
     def setUp(self):
-        self.client.force_login(make_user("Éditeurs"))
+        sign_in(self.client, make_user("Éditeurs"))
 
     def restore(self, article, revision):
         """Open the restore form of ``revision`` and save it as it is shown."""

@@ -12,9 +12,9 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author
 from articles.views import server_error
+from tests.factories import SEED_URL
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
 
 class LayoutTests(TestCase):

@@ -133,14 +133,18 @@ class SitemapTests(TestCase):
             "/sitemap-articles-2024-10.xml?p=abc",
             "/sitemap-articles-2024-10.xml?p=2",
             "/sitemap-articles-2024-10.xml?p=0",
-            "/sitemap-articles-2024-10.xml?p=01",
-            "/sitemap-articles-2024-10.xml?p=%2B1",
-            "/sitemap-articles-2024-10.xml?p=1%20",
             "/sitemap-articles-2024-10.xml?p=99999999999999999999",
             "/sitemap-tags.xml?p=2",
         ):
             with self.subTest(path=path):
                 self.assertEqual(self.client.get(path).status_code, 404)
+
+    def test_page_numbers_written_otherwise_redirect_to_the_canonical_file(self):
+        month_file = "/sitemap-articles-2024-10.xml"
+        for written in ("01", "+1", "1 "):
+            with self.subTest(written=written):
+                response = self.client.get(month_file, {"p": written})
+                self.assertRedirects(response, month_file, 301, fetch_redirect_response=False)
 
     def test_news_sitemap_lists_only_the_last_two_days(self):
         urlset = self.parse("/sitemap-news.xml")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.preview import MAX_AGE, preview_url
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_user, sign_in
 
 DRAFT_BANNER = (
     '<p class="preview-banner" role="status">'
@@ -29,7 +29,7 @@ class StaffPreviewTests(TestCase):
         )
 
     def test_staff_see_drafts_and_scheduled_articles_at_their_page(self):
-        self.client.force_login(make_user("Rédacteurs"))
+        sign_in(self.client, make_user("Rédacteurs"))
         for article, banner in ((self.draft, DRAFT_BANNER), (self.scheduled, SCHEDULED_BANNER)):
             with self.subTest(article=article.title):
                 response = self.client.get(article.get_absolute_url())
@@ -38,7 +38,7 @@ class StaffPreviewTests(TestCase):
                 self.assertContains(response, '<meta name="robots" content="noindex">')
 
     def test_a_preview_offers_no_share_links_and_says_why(self):
-        self.client.force_login(make_user("Rédacteurs"))
+        sign_in(self.client, make_user("Rédacteurs"))
         for article in (self.draft, self.scheduled):
             with self.subTest(article=article.title):
                 response = self.client.get(article.get_absolute_url())
@@ -47,7 +47,7 @@ class StaffPreviewTests(TestCase):
                 self.assertContains(response, "fonctionneront une fois l’article publié")
 
     def test_staff_follow_the_short_link_to_an_unpublished_article(self):
-        self.client.force_login(make_user("Rédacteurs"))
+        sign_in(self.client, make_user("Rédacteurs"))
         for article in (self.draft, self.scheduled):
             with self.subTest(article=article.title):
                 response = self.client.get(article.get_short_url())
@@ -57,13 +57,13 @@ class StaffPreviewTests(TestCase):
     def test_the_short_link_of_an_unpublished_article_is_not_found_for_others(self):
         for user in (None, make_user(), make_user(is_staff=True)):
             if user:
-                self.client.force_login(user)
+                sign_in(self.client, user)
             for article in (self.draft, self.scheduled):
                 with self.subTest(user=user, article=article.title):
                     self.assertEqual(self.client.get(article.get_short_url()).status_code, 404)
 
     def test_staff_responses_are_never_cached(self):
-        self.client.force_login(make_user("Éditeurs"))
+        sign_in(self.client, make_user("Éditeurs"))
         response = self.client.get(self.draft.get_absolute_url())
         self.assertIn("private", response["Cache-Control"])
         self.assertIn("no-store", response["Cache-Control"])
@@ -72,7 +72,7 @@ class StaffPreviewTests(TestCase):
     def test_readers_and_staff_without_article_rights_get_404_never_403(self):
         for user in (None, make_user(), make_user(is_staff=True)):
             if user:
-                self.client.force_login(user)
+                sign_in(self.client, user)
             for article in (self.draft, self.scheduled):
                 with self.subTest(user=user, article=article.title):
                     self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 404)
@@ -109,7 +109,7 @@ class PreviewLinkTests(TestCase):
         self.assertEqual(self.client.get(f"{other.get_absolute_url()}?{token}").status_code, 404)
 
     def test_editor_finds_the_link_in_the_admin(self):
-        self.client.force_login(make_user("Éditeurs"))
+        sign_in(self.client, make_user("Éditeurs"))
         response = self.client.get(f"/admin/articles/article/{self.draft.pk}/change/")
         self.assertContains(response, "?apercu=")
 

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from tests.factories import SEED_URL
 from tests.services import require
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -29,7 +30,6 @@ CHROMIUM_ARGS = [
 ]
 HOST = "127.0.0.1"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 # One page of each kind a reader sees; the search page with results.
 READER_PAGES = {
     "home": "/",

@@ -1,0 +1,89 @@
+"""Cache back-ends that fail soft: a dead or hung cache costs speed, never a 500 or a long wait.
+
+Django's back-ends raise when their server is down (the cached_db session engine then fails
+every editor's request) and wait for the client's timeout when it hangs. Here every cache call
+that fails is answered as a miss, and the back-end stops asking its server for ``PAUSE``
+seconds, so that a request makes at most one slow call however many it would have made:
+sessions are then read from the database, and reader pages are built from it. This is the one
+place that handles cache faults; callers treat the cache as always there, merely forgetful.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends import filebased, redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+class FailSoftMixin:
+    """Answer every failed call as a miss, then leave the server alone for ``PAUSE`` seconds."""
+
+    failures = ()  # the exceptions that mean "the cache server is unavailable"
+    PAUSE = 5.0
+
+    _resume_at = 0.0
+
+    def _call(self, method, fallback, *args, **kwargs):
+        if time.monotonic() < self._resume_at:
+            return fallback
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except self.failures:
+            # One cache instance per thread: this pause holds only for the thread that saw it.
+            self._resume_at = time.monotonic() + self.PAUSE
+            logger.exception("Cache unavailable; not asking it again for %.0f s", self.PAUSE)
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def add(self, key, value, timeout=filebased.DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def set(self, key, value, timeout=filebased.DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=filebased.DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def touch(self, key, timeout=filebased.DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", None)
+
+
+class RedisCache(FailSoftMixin, redis.RedisCache):
+    """Django's Redis cache, whose calls to a hung server give up after a quarter of a second.
+
+    The client would otherwise wait for the operating system (a frozen server accepts
+    connections and never answers). A healthy Redis on the same network answers in well under
+    a millisecond. OPTIONS can still set other values.
+    """
+
+    failures = (RedisError, OSError)
+    timeouts = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+
+    def __init__(self, server, params):
+        options = {**self.timeouts, **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": options})
+
+
+class FileBasedCache(FailSoftMixin, filebased.FileBasedCache):
+    """Django's file cache, which a full or read-only disk would otherwise turn into 500s."""
+
+    failures = (OSError,)
