@@ -8,12 +8,14 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: pieces follow their article's publication time, pages their edits.
-        # The articles app serves the sitemap index and the article's JSON-LD without knowing
-        # stories or places: their sections and data join its tables here.
+        # The articles app serves the sitemap index and the article's JSON-LD, and writes the
+        # backups, without knowing stories or places: their sections and data join its tables here.
         from articles.cache import WATCHED_APPS
+        from articles.management.backup import PARTS
         from articles.sitemaps import INDEX_ENTRIES
         from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
         from stories import (
+            backup,
             signals,  # noqa: F401
             sitemaps,
             structured_data,
@@ -25,3 +27,5 @@ class StoriesConfig(AppConfig):
             INDEX_ENTRIES.append(sitemaps.index_entries)
         if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:
             NEWS_ARTICLE_EXTENSIONS.append(structured_data.add_places)
+        if backup.PART not in PARTS:
+            PARTS.append(backup.PART)

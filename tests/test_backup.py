@@ -10,23 +10,16 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import TestCase, TransactionTestCase, override_settings
-from PIL import Image
 
 from articles.management import backup
 from articles.models import Article, Author, Correction
 from articles.search import parse
-from tests.factories import make_article
+from stories.models import ArticlePlace, Story
+from tests.factories import jpeg_upload, make_article, make_place, make_story
 
 USER_FIELDS = ("created_by_id", "history_user_id")
-
-
-def jpeg(size=(1800, 1000)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "teal").save(buffer, "JPEG")
-    return SimpleUploadedFile("front.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def snapshot():
@@ -67,6 +60,23 @@ def temporary_folder(test):
     return Path(test.enterContext(tempfile.TemporaryDirectory()))
 
 
+def rewrite(path, change):
+    """Rewrite the archive at ``path`` after ``change(members, manifest)``, a dict of data."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    manifest = json.loads(members.pop(backup.MANIFEST))
+    change(members, manifest)
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+        target.writestr(backup.MANIFEST, json.dumps(manifest))
+
+
+def empty_the_database():
+    for model, _ in backup.datasets():
+        model._base_manager.all().delete()
+
+
 def media():
     return {name: default_storage.open(name).read() for name in backup.media_names()}
 
@@ -80,7 +90,7 @@ class RoundTripTests(TransactionTestCase):
         call_command("generate_archive", articles=500, seed=11, verbosity=0)
         editor = get_user_model().objects.create_user("redactrice")
         seed, other = Article.objects.filter(pk__lt=1000).order_by("pk")[:2]
-        seed.hero_image, seed.hero_alt, seed.hero_credit = jpeg(), "Une photo", "AFP"
+        seed.hero_image, seed.hero_alt, seed.hero_credit = jpeg_upload(), "Une photo", "AFP"
         seed.created_by = seed._history_user = editor
         seed.save()
         seed.slug, seed.title = "un-nouveau-titre", "Un nouveau titre"
@@ -90,13 +100,28 @@ class RoundTripTests(TransactionTestCase):
         synthetic = Article.objects.get(pk=1300)
         synthetic.title = "Un article synthétique retouché"
         synthetic.save()  # a revision and a share card of its own
+        # Besides the demo's story and place: a story with an image and a key piece, and a
+        # place with its coordinates that is one article's dateline and another's subject.
+        self.story = make_story(
+            articles=[synthetic, seed], key=[synthetic], image=jpeg_upload(), image_alt="Un pont"
+        )
+        place = make_place(name="Kherson", latitude="46.63542", longitude="32.61687")
+        ArticlePlace.objects.create(article=synthetic, place=place, is_dateline=True)
+        ArticlePlace.objects.create(article=seed, place=place)
 
     def test_everything_comes_back_field_by_field_and_images_byte_for_byte(self):
         before, files = snapshot(), media()
         self.assertEqual(len(before["articles.Article"]), 503)
         self.assertEqual(len(before["articles.HistoricalArticle"]), 3)
+        self.assertEqual(len(before["stories.Story"]), 2)
+        self.assertEqual(len(before["stories.StoryPiece"]), 5)
+        self.assertEqual(len(before["stories.Place"]), 2)
+        self.assertEqual(len(before["stories.ArticlePlace"]), 3)
         self.assertTrue(any(name.startswith("heroes/renditions/") for name in files))
         self.assertTrue(any(name.startswith("share-cards/") for name in files))
+        renditions = self.story.image_renditions
+        self.assertTrue(renditions)
+        self.assertLessEqual({self.story.image.name, renditions[0]["webp"]}, set(files))
 
         folder = temporary_folder(self)
         path = folder / "backup.zip"
@@ -113,6 +138,9 @@ class RoundTripTests(TransactionTestCase):
         self.assertEqual([a.pk for a in found], [1300])
         # Sequences were moved past the restored keys.
         self.assertGreater(make_article().pk, 1499)
+        story = Story.objects.get(pk=self.story.pk)
+        self.assertEqual([a.pk for a in story.key_pieces()], [1300])
+        self.assertGreater(make_story().pk, story.pk)
 
 
 class ExportTests(TestCase):
@@ -139,6 +167,15 @@ class ExportTests(TestCase):
             manifest = json.loads(archive.read(backup.MANIFEST))
         self.assertEqual(manifest["missing_media"], [article.share_card.name])
 
+    def test_the_manifest_names_the_migrations_of_stories_too(self):
+        """A restore needs a database migrated as far as each archived app's schema."""
+        path = temporary_folder(self) / "backup.zip"
+        self.export(path)
+        with zipfile.ZipFile(path) as archive:
+            manifest = json.loads(archive.read(backup.MANIFEST))
+        apps = {name.split(".")[0] for name in manifest["migrations"]}
+        self.assertEqual(apps, {"articles", "auth", "contenttypes", "stories", "taggit"})
+
     def test_an_unwritable_place_is_a_clear_error(self):
         path = temporary_folder(self) / "no-such-folder" / "backup.zip"
         with self.assertRaisesMessage(CommandError, f"Could not write {path}"):
@@ -161,23 +198,15 @@ class BadArchiveTests(TestCase):
             call_command("import_archive", path or self.path, stdout=io.StringIO())
         self.assertEqual(list(Article.objects.values_list("title", flat=True)), ["Déjà là"])
 
-    def rewrite(self, change):
-        """Rewrite the archive after ``change(members, manifest)``: a dict of data, a dict."""
-        with zipfile.ZipFile(self.path) as source:
-            members = {name: source.read(name) for name in source.namelist()}
-        manifest = json.loads(members.pop(backup.MANIFEST))
-        change(members, manifest)
-        with zipfile.ZipFile(self.path, "w") as target:
-            for name, data in members.items():
-                target.writestr(name, data)
-            target.writestr(backup.MANIFEST, json.dumps(manifest))
-
-    def empty_the_database(self):
-        for model, _ in backup.datasets():
-            model._base_manager.all().delete()
-
     def test_a_database_with_articles_is_refused(self):
-        self.assertRefused("only restored into an empty database")
+        self.assertRefused("The database already holds rows (articles.author, articles.article")
+
+    def test_a_database_with_a_story_only_is_refused(self):
+        empty_the_database()
+        make_story(title="Un fil déjà là")
+        with self.assertRaisesMessage(CommandError, "already holds rows (stories.story)"):
+            call_command("import_archive", self.path)
+        self.assertFalse(Article.objects.exists())
 
     def test_a_missing_file(self):
         self.assertRefused("There is no file at", self.path.with_suffix(".nope"))
@@ -203,19 +232,19 @@ class BadArchiveTests(TestCase):
         self.assertRefused("is not a newsroom archive")
 
     def test_a_damaged_member(self):
-        self.empty_the_database()
+        empty_the_database()
 
         def tamper(members, manifest):
             name = "data/articles.article.jsonl"
             members[name] = members[name].replace("Déjà".encode(), "Volé".encode())
 
-        self.rewrite(tamper)
+        rewrite(self.path, tamper)
         with self.assertRaisesMessage(CommandError, "fails its checksum"):
             call_command("import_archive", self.path)
         self.assertFalse(Article.objects.exists())
 
     def test_rows_that_cannot_be_restored(self):
-        self.empty_the_database()
+        empty_the_database()
         rows = [
             ({"model": "articles.author", "pk": "one", "fields": {}}, "could not be restored"),
             ([1, 2], "could not be restored"),
@@ -223,27 +252,30 @@ class BadArchiveTests(TestCase):
         ]
         for row, message in rows:
             with self.subTest(row=row):
-                self.rewrite(lambda members, manifest, row=row: forge(members, manifest, row))
+                rewrite(self.path, lambda members, manifest, row=row: forge(members, manifest, row))
                 with self.assertRaisesMessage(CommandError, message):
                     call_command("import_archive", self.path)
                 self.assertFalse(get_user_model().objects.exists())
                 self.assertFalse(Author.objects.exists())
 
     def test_a_newer_format_version(self):
-        self.rewrite(lambda members, manifest: manifest.update(version=2))
+        rewrite(self.path, lambda members, manifest: manifest.update(version=2))
         self.assertRefused("archive of format version 2; this code reads up to version 1")
 
     def test_a_database_not_migrated_as_far_as_the_archive(self):
-        self.empty_the_database()
+        empty_the_database()
 
-        self.rewrite(
-            lambda members, manifest: manifest["migrations"].append("articles.9999_from_the_future")
+        rewrite(
+            self.path,
+            lambda members, manifest: manifest["migrations"].append(
+                "articles.9999_from_the_future"
+            ),
         )
         with self.assertRaisesMessage(CommandError, "articles.9999_from_the_future"):
             call_command("import_archive", self.path)
 
     def test_a_file_outside_the_media_folder(self):
-        self.empty_the_database()
+        empty_the_database()
 
         def escape(members, manifest):
             name, data = "media/../../passwd", b"root:x:0:0"
@@ -251,6 +283,33 @@ class BadArchiveTests(TestCase):
             entry = {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             manifest["media"].append(entry)
 
-        self.rewrite(escape)
+        rewrite(self.path, escape)
         with self.assertRaisesMessage(CommandError, "outside the media folder"):
             call_command("import_archive", self.path)
+
+
+class OlderArchiveTests(TestCase):
+    def test_an_archive_from_before_stories_is_restored(self):
+        """Without stories' data files, and made before stories' migrations."""
+        make_article(title="D'avant les fils")
+        path = temporary_folder(self) / "backup.zip"
+        call_command("export_archive", path, stdout=io.StringIO())
+        dropped = []
+
+        def drop_stories(members, manifest):
+            for entry in list(manifest["data"]):
+                if entry["model"].startswith("stories."):
+                    manifest["data"].remove(entry)
+                    dropped.append(members.pop(entry["name"]))
+            manifest["migrations"] = [
+                name for name in manifest["migrations"] if not name.startswith("stories.")
+            ]
+
+        rewrite(path, drop_stories)
+        self.assertEqual(len(dropped), 4)
+        empty_the_database()
+        call_command("import_archive", path, stdout=io.StringIO())
+        self.assertEqual(
+            list(Article.objects.values_list("title", flat=True)), ["D'avant les fils"]
+        )
+        self.assertFalse(Story.objects.exists())

@@ -4,7 +4,8 @@ One zip file holds ``manifest.json`` (format, version, counts, and the size and 
 other member), one JSON Lines file per model under ``data/`` (Django's serialiser; accounts,
 tags and content types by natural key, as their primary keys differ between databases) and
 every image file an article or a revision refers to under ``media/``. Rows are streamed in
-batches both ways, so memory does not grow with the archive.
+batches both ways, so memory does not grow with the archive. Apps built on articles (stories)
+add their own rows and files through ``PARTS``.
 """
 
 import datetime
@@ -15,9 +16,11 @@ import os
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -41,7 +44,8 @@ FORMAT = "newsroom-archive"
 VERSION = 1
 MANIFEST = "manifest.json"
 BATCH_SIZE = 1000
-# The apps whose schema the data follows: an archive goes only into a database migrated as far.
+# The apps whose schema the data follows, besides those of the archived models: an archive
+# goes only into a database migrated as far.
 SCHEMA_APPS = ("articles", "taggit", "auth", "contenttypes")
 # Derived data, rebuilt after a restore rather than carried.
 NOT_ARCHIVED = {"search_vector"}
@@ -51,10 +55,24 @@ class ArchiveError(Exception):
     """The file is no readable archive of this format, or the database cannot take it."""
 
 
+class Part(NamedTuple):
+    """Another app's share of the archive."""
+
+    # Its (model, rows to write), in an order in which they load after the articles' rows.
+    datasets: Callable[[], list]
+    # The stored files its rows refer to.
+    media_names: Callable[[], Iterable[str]]
+
+
+# Other apps' shares (stories adds its stories and places), filled by those apps'
+# AppConfig.ready(): articles does not know them. An archive written without one still loads.
+PARTS = []
+
+
 def datasets():
     """What the archive holds, in an order in which it loads: (model, rows to write)."""
     history = Article.history.model
-    return [
+    articles = [
         (Author, Author.objects.all()),
         (Tag, Tag.objects.all()),
         (
@@ -73,20 +91,28 @@ def datasets():
         (FormerSlug, FormerSlug.objects.all()),
         (history, history.objects.select_related("history_user", "created_by")),
     ]
+    return articles + [dataset for part in PARTS for dataset in part.datasets()]
 
 
 def media_names():
-    """Every stored file an article or one of its revisions refers to."""
+    """Every stored file an archived row refers to: an article's, a revision's, a part's."""
     names = set()
     for model in (Article, Article.history.model):
-        rows = model._base_manager.values_list("hero_image", "share_card", "hero_renditions")
-        for hero, card, renditions in rows.iterator(BATCH_SIZE):
-            names.update(
-                [hero, card, *(r[kind] for r in renditions or () for kind in ("jpeg", "webp"))]
-            )
+        names.update(stored_names(model, ["hero_image", "share_card"], "hero_renditions"))
+    for part in PARTS:
+        names.update(part.media_names())
     names.discard("")
     names.discard(None)
     return sorted(names)
+
+
+def stored_names(model, file_fields, renditions_field):
+    """The names in the ``file_fields`` of every row of ``model``, and of their renditions."""
+    rows = model._base_manager.values_list(*file_fields, renditions_field)
+    for *files, renditions in rows.iterator(BATCH_SIZE):
+        yield from files
+        for rendition in renditions or ():
+            yield from (rendition["jpeg"], rendition["webp"])
 
 
 def account_names():
@@ -104,10 +130,11 @@ def account_names():
 
 
 def applied_migrations():
+    apps = {*SCHEMA_APPS, *(model._meta.app_label for model, _ in datasets())}
     return sorted(
         f"{app}.{name}"
         for app, name in MigrationRecorder(connection).applied_migrations()
-        if app in SCHEMA_APPS
+        if app in apps
     )
 
 
@@ -273,9 +300,10 @@ def import_archive(path, storage=default_storage):
                 f"The database lacks migrations the archive was made with ({', '.join(missing)}): "
                 "run manage.py migrate first, with code at least as recent as the archive's."
             )
-        if any(model._base_manager.exists() for model, _ in datasets()):
+        held = [model._meta.label_lower for model, _ in datasets() if model._base_manager.exists()]
+        if held:
             raise ArchiveError(
-                "The database already holds articles, authors or tags: an archive is only "
+                f"The database already holds rows ({', '.join(held)}): an archive is only "
                 "restored into an empty database, so that nothing saved there is lost. "
                 "Nothing was changed."
             )

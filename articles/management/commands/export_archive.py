@@ -5,8 +5,8 @@ from articles.management import backup
 
 class Command(BaseCommand):
     help = (
-        "Write every article, author, tag, correction, revision and image to one archive file "
-        "(a zip), which import_archive restores."
+        "Write every article, author, tag, correction, revision and image, and what other apps "
+        "add (stories, places), to one archive file (a zip), which import_archive restores."
     )
 
     def add_arguments(self, parser):
