@@ -4,10 +4,12 @@ from django.db import models
 
 
 class PublicationDay(models.Model):
-    """How many articles with the published status carry this Paris date, scheduled included."""
+    """The articles with the published status of a Paris date (scheduled included): how many,
+    and their newest change (a save, or a publication time if later)."""
 
     day = models.DateField(primary_key=True)
     published = models.PositiveIntegerField(default=0)
+    last_modified = models.DateTimeField()
 
     class Meta:
         app_label = "articles"
