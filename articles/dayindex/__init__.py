@@ -48,7 +48,9 @@ def refresh(days):
             published=Count("pk"), last_modified=Max(LAST_MODIFIED)
         )
         if totals["published"]:
-            PublicationDay.objects.update_or_create(day=day, defaults=totals)
+            PublicationDay.objects.update_or_create(
+                day=day, defaults={**totals, "month": day.replace(day=1)}
+            )
         else:
             PublicationDay.objects.filter(day=day).delete()
 
@@ -65,7 +67,8 @@ def rebuild():
     with transaction.atomic():
         PublicationDay.objects.all().delete()
         PublicationDay.objects.bulk_create(
-            (PublicationDay(**row) for row in days.iterator()), batch_size=BATCH_SIZE
+            (PublicationDay(**row, month=row["day"].replace(day=1)) for row in days.iterator()),
+            batch_size=BATCH_SIZE,
         )
 
 
@@ -119,7 +122,6 @@ def month_totals(before):
     """
     return (
         days_of(after=before)
-        .annotate(month=Trunc("day", "month", output_field=DateField()))
         .values("month")
         .annotate(published=Sum("published"), last_modified=Max("last_modified"))
         .order_by("month")

@@ -8,6 +8,9 @@ class PublicationDay(models.Model):
     and their newest change (a save, or a publication time if later)."""
 
     day = models.DateField(primary_key=True)
+    # The day's month (its first day), so that the sitemaps add months up with a plain GROUP BY:
+    # truncating each day instead costs SQLite a Python call per row.
+    month = models.DateField()
     published = models.PositiveIntegerField(default=0)
     last_modified = models.DateTimeField()
 

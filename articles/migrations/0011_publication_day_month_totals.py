@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import migrations, models
 from django.db.models import Count, Max
 from django.db.models.functions import Greatest, TruncDate
@@ -17,7 +19,8 @@ def count_days(apps, schema_editor):
     )
     PublicationDay.objects.all().delete()
     PublicationDay.objects.bulk_create(
-        (PublicationDay(**row) for row in days.iterator()), batch_size=1000
+        (PublicationDay(**row, month=row["day"].replace(day=1)) for row in days.iterator()),
+        batch_size=1000,
     )
 
 
@@ -27,8 +30,8 @@ def count_months(apps, schema_editor):
     ArchiveMonth = apps.get_model("articles", "ArchiveMonth")
     months = {}
     for day in PublicationDay.objects.iterator():
-        count, last = months.get(day.day.replace(day=1), (0, day.last_modified))
-        months[day.day.replace(day=1)] = (count + day.published, max(last, day.last_modified))
+        count, last = months.get(day.month, (0, day.last_modified))
+        months[day.month] = (count + day.published, max(last, day.last_modified))
     ArchiveMonth.objects.bulk_create(
         ArchiveMonth(month=month, article_count=count, last_modified=last)
         for month, (count, last) in months.items()
@@ -42,12 +45,18 @@ class Migration(migrations.Migration):
         ("articles", "0010_author_listing"),
     ]
 
+    # Every row is counted again below: the defaults are never kept.
     operations = [
         migrations.AddField(
             model_name="publicationday",
             name="last_modified",
-            # Every row is counted again just below.
             field=models.DateTimeField(default=timezone.now),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="publicationday",
+            name="month",
+            field=models.DateField(default=date(2000, 1, 1)),
             preserve_default=False,
         ),
         migrations.RunPython(count_days, count_months),
