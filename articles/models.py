@@ -4,10 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import Greatest
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import listings, search, share_card
+from articles import dayindex, listings, search, share_card
 from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import clean_and_render, share_rendition, srcset, validate_hero_image
@@ -341,7 +338,8 @@ class Correction(models.Model):
         article.filter(Q(revised_at__isnull=True) | Q(revised_at__lt=self.created_at)).update(
             revised_at=self.created_at
         )
-        ArchiveMonth.objects.refresh(article.values_list("published_at", flat=True))
+        # The sitemaps' month lastmod follows updated_at: update() sends no signal.
+        dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
 
 
 class FormerSlug(models.Model):
@@ -358,89 +356,6 @@ class FormerSlug(models.Model):
 
     def __str__(self):
         return self.slug
-
-
-def month_start(moment):
-    """Midnight on the first of ``moment``'s month, in the site's time zone (as article URLs)."""
-    local = timezone.localtime(moment, timezone.get_default_timezone())
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def month_after(start):
-    year, month = divmod(start.year * 12 + start.month, 12)
-    return start.replace(year=year, month=month + 1)
-
-
-class ArchiveMonthQuerySet(models.QuerySet):
-    def refresh(self, moments):
-        """Recount the months holding these publication times, from their articles alone."""
-        for start in {month_start(moment) for moment in moments if moment}:
-            totals = Article.objects.filter(
-                status=Article.Status.PUBLISHED,
-                published_at__gte=start,
-                published_at__lt=month_after(start),
-            ).aggregate(count=Count("pk"), last=Max(Greatest("updated_at", "published_at")))
-            if totals["count"]:
-                self.update_or_create(
-                    month=start.date(),
-                    defaults={"article_count": totals["count"], "last_modified": totals["last"]},
-                )
-            else:
-                self.filter(month=start.date()).delete()
-
-    def rebuild(self):
-        """Every month again, after rows were written in bulk without save()."""
-        self.all().delete()
-        published = Article.objects.filter(status=Article.Status.PUBLISHED)
-        bounds = published.aggregate(first=Min("published_at"), last=Max("published_at"))
-        if bounds["first"] is None:
-            return
-        start, moments = month_start(bounds["first"]), []
-        while start <= bounds["last"]:
-            moments.append(start)
-            start = month_after(start)
-        self.refresh(moments)
-
-
-class ArchiveMonth(models.Model):
-    """The articles published in one month, counted at write time for the sitemap index.
-
-    Counting a month at read time means reading every article of the archive (the index shows
-    all months), which grew to seconds at 1,000,000 articles. Scheduled articles count from
-    the save: so a month is exact once it is over, and the sitemaps read the current month
-    live. Every save and deletion of an article recounts its month (see the receivers below);
-    commands that write articles in bulk call ``ArchiveMonth.objects.rebuild()``.
-    """
-
-    month = models.DateField(primary_key=True)  # its first day, in the site's time zone
-    article_count = models.PositiveIntegerField()
-    last_modified = models.DateTimeField()
-
-    objects = ArchiveMonthQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["month"]
-
-    def __str__(self):
-        return f"{self.month:%Y-%m}"
-
-
-@receiver(pre_save, sender=Article, dispatch_uid="articles.archive_months.before")
-def remember_month(sender, instance, **kwargs):
-    """Signal receiver: the month an article leaves, when its date changes."""
-    instance.former_published_at = (
-        Article.objects.filter(pk=instance.pk).values_list("published_at", flat=True).first()
-        if instance.pk
-        else None
-    )
-
-
-@receiver([post_save, post_delete], sender=Article, dispatch_uid="articles.archive_months.after")
-def recount_months(sender, instance, **kwargs):
-    """Signal receiver: recount the article's month, and the one it left."""
-    ArchiveMonth.objects.refresh(
-        [instance.published_at, getattr(instance, "former_published_at", None)]
-    )
 
 
 # The models of the search, listing and day indexes, registered with the app alongside Article.

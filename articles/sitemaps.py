@@ -3,8 +3,8 @@
 The index lists one file of articles per month (split in pages of 50,000 if a month ever holds
 more), the tags, the year and month archives, each with its newest change. No file reads
 more than one month of articles: a month's file reads it through the (status, published_at,
-updated_at) index, as plain values (no model instance and no template per URL); the index and
-the archive files read the month counts kept at write time (ArchiveMonth).
+id, updated_at) index, as plain values (no model instance and no template per URL); the index
+and the archive files sum the day counts kept at write time (articles.dayindex) by month.
 
 Written as small views rather than with django.contrib.sitemaps, whose views take the domain
 from the request's Host header and build a model instance and a template context per URL:
@@ -17,20 +17,19 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef
-from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
 
+from articles import dayindex
 from articles.links import absolute_url
-from articles.models import ArchiveMonth, Article, month_after, month_start
+from articles.models import Article
 
 MAX_URLS = 50_000
 # The site's zone, looked up once: timezone.localtime() per URL costs more than the URL.
 ZONE = timezone.get_default_timezone()
-LAST_MODIFIED = Greatest("updated_at", "published_at")
 NEWS_LIMIT = 1_000
 NEWS_WINDOW = timedelta(hours=48)
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -41,6 +40,17 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 # while they have nothing to list. Filled by those apps' AppConfig.ready(): articles does not
 # know them.
 INDEX_ENTRIES = []
+
+
+def month_start(moment):
+    """Midnight on the first of ``moment``'s month, in the site's time zone (as article URLs)."""
+    local = timezone.localtime(moment, ZONE)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_after(start):
+    year, month = divmod(start.year * 12 + start.month, 12)
+    return start.replace(year=year, month=month + 1)
 
 
 def month_articles(start):
@@ -57,19 +67,17 @@ def month_articles(start):
 def archive_months():
     """Each month holding published articles, oldest first: (start, article count, lastmod).
 
-    Past months come from their counts kept at write time (ArchiveMonth); the current month,
-    where scheduled articles may still wait for their time, is counted from its articles.
+    Past months add up their day counts kept at write time (articles.dayindex); the current
+    month, where scheduled articles may still wait for their time, is counted from its articles.
     """
     current = month_start(timezone.now())
     months = [
-        (
-            timezone.make_aware(datetime.combine(row.month, time()), ZONE),
-            row.article_count,
-            row.last_modified,
-        )
-        for row in ArchiveMonth.objects.filter(month__lt=current.date())
+        (timezone.make_aware(datetime.combine(month, time()), ZONE), count, lastmod)
+        for month, count, lastmod in dayindex.month_totals(before=current.date())
     ]
-    totals = month_articles(current).aggregate(count=Count("pk"), lastmod=Max(LAST_MODIFIED))
+    totals = month_articles(current).aggregate(
+        count=Count("pk"), lastmod=Max(dayindex.LAST_MODIFIED)
+    )
     if totals["count"]:
         months.append((current, totals["count"], totals["lastmod"]))
     return months

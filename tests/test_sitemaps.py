@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from articles.models import ArchiveMonth, Article, Correction
+from articles import dayindex
+from articles.models import Article, Correction, PublicationDay
 from tests.factories import make_archive, make_article
 
 SITE = "https://news.example"
@@ -227,8 +228,8 @@ class SitemapQueryTests(TestCase):
 
 
 @override_settings(SITE_URL=SITE)
-class ArchiveMonthTests(TestCase):
-    """The month counts behind the index follow every change of an article."""
+class MonthFileTests(TestCase):
+    """The month files of the index, counted at write time, follow every change of an article."""
 
     def month_files(self):
         cache.clear()  # the page cache in front may keep the index while only time passes
@@ -281,8 +282,14 @@ class ArchiveMonthTests(TestCase):
             self.assertEqual(list(self.month_files()), ["2024-10.xml", "2024-11.xml"])
 
     def test_rebuild_counts_what_bulk_writes_left_out(self):
-        make_article(published_at=datetime(2024, 10, 27, 18, 0, tzinfo=UTC))
-        ArchiveMonth.objects.all().delete()
-        ArchiveMonth.objects.rebuild()
-        [month] = ArchiveMonth.objects.all()
-        self.assertEqual((f"{month}", month.article_count), ("2024-10", 1))
+        published_at = datetime(2024, 10, 27, 18, 0, tzinfo=UTC)
+        with time_machine.travel(published_at, tick=False):
+            make_article(published_at=published_at)
+        with time_machine.travel(datetime(2025, 1, 5, 12, 0, tzinfo=UTC), tick=False):
+            make_article(published_at=published_at)
+        PublicationDay.objects.all().delete()
+        self.assertEqual(self.month_files(), {})
+        dayindex.rebuild()
+        self.assertEqual(self.month_files(), {"2024-10.xml": "2025-01-05"})
+        with mock.patch("articles.sitemaps.MAX_URLS", 1):  # two articles: two pages
+            self.assertEqual(set(self.month_files()), {"2024-10.xml", "2024-10.xml?p=2"})

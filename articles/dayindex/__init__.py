@@ -5,6 +5,7 @@ that have articles) and for their paginators' counts, where ``.dates()`` and ``C
 every article of the period: 2.6 s for the home page's years on a 100,000-article archive.
 Scheduled articles, which appear without any save, are counted with the published ones and
 subtracted when read: they are the few at the far end of the (status, published_at) index.
+The sitemaps read it too, for each past month's count and newest change (month_totals()).
 signals.py keeps the table in step with every save; rebuild() remakes it after bulk writes.
 """
 
@@ -12,13 +13,15 @@ from copy import copy
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, Q, Subquery
-from django.db.models.functions import Coalesce, Trunc, TruncDate
+from django.db.models import Count, DateField, Exists, Max, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Trunc, TruncDate
 from django.utils import timezone
 
 from articles.dayindex.models import PublicationDay
 
 BATCH_SIZE = 1000
+# When readers last saw an article change: its last save, or its publication if later.
+LAST_MODIFIED = Greatest("updated_at", "published_at")
 
 
 def midnight(day):
@@ -39,11 +42,15 @@ def articles_of(first=None, after=None):
 
 
 def refresh(days):
-    """Count these days again (a few index reads each)."""
+    """Count these days again, with their newest change (a few index reads each)."""
     for day in set(days):
-        published = articles_of(day, day + timedelta(days=1)).count()
-        if published:
-            PublicationDay.objects.update_or_create(day=day, defaults={"published": published})
+        totals = articles_of(day, day + timedelta(days=1)).aggregate(
+            published=Count("pk"), last_modified=Max(LAST_MODIFIED)
+        )
+        if totals["published"]:
+            PublicationDay.objects.update_or_create(
+                day=day, defaults={**totals, "month": day.replace(day=1)}
+            )
         else:
             PublicationDay.objects.filter(day=day).delete()
 
@@ -54,13 +61,14 @@ def rebuild():
         articles_of()
         .annotate(day=TruncDate("published_at"))
         .values("day")
-        .annotate(published=Count("pk"))
+        .annotate(published=Count("pk"), last_modified=Max(LAST_MODIFIED))
         .order_by()
     )
     with transaction.atomic():
         PublicationDay.objects.all().delete()
         PublicationDay.objects.bulk_create(
-            (PublicationDay(**row) for row in days.iterator()), batch_size=BATCH_SIZE
+            (PublicationDay(**row, month=row["day"].replace(day=1)) for row in days.iterator()),
+            batch_size=BATCH_SIZE,
         )
 
 
@@ -103,6 +111,21 @@ def periods(kind, first=None, after=None, ordering="ASC"):
         .order_by(order)
         .values_list("period", flat=True)
         .distinct()
+    )
+
+
+def month_totals(before):
+    """(first day, articles, newest change) of each month before the day ``before``, oldest first.
+
+    Scheduled articles are counted from their save, so only a month that is over is sure to
+    be exact: a reader of the current month counts it from its articles.
+    """
+    return (
+        days_of(after=before)
+        .values("month")
+        .annotate(published=Sum("published"), last_modified=Max("last_modified"))
+        .order_by("month")
+        .values_list("month", "published", "last_modified")
     )
 
 

@@ -38,7 +38,7 @@ from taggit.models import Tag, TaggedItem
 from articles import dayindex, listings, search
 from articles.cache import bump_generation
 from articles.management.database import reset_sequences
-from articles.models import ArchiveMonth, Article, Author, Correction, FormerSlug
+from articles.models import Article, Author, Correction, FormerSlug
 
 FORMAT = "newsroom-archive"
 VERSION = 1
@@ -322,7 +322,6 @@ def import_archive(path, storage=default_storage):
                 # Rows went in without save() or its signals: index them here. In the
                 # transaction, as SQLite would otherwise commit each row of the index alone.
                 search.rebuild(Article.objects.all())
-                ArchiveMonth.objects.rebuild()
                 listings.rebuild()
                 dayindex.rebuild()
         except (serializers.base.DeserializationError, DatabaseError) as error:

@@ -10,7 +10,7 @@ from articles import dayindex, listings, search
 from articles.management.database import reset_sequences
 from articles.management.progress import ProgressBar
 from articles.management.synthetic import ArchiveWriter, pseudo_names, zipf_weights
-from articles.models import ArchiveMonth, Article, Author
+from articles.models import Article, Author
 
 # Everything made here is marked: slugs start with this, and every article's dateline says so.
 PREFIX = "synthetique"
@@ -60,7 +60,6 @@ class Command(BaseCommand):
                 search.index(batch)
                 bar.update(batch[-1].pk - first + 1, articles)
             reset_sequences(Article, Author, Tag, TaggedItem, Article.authors.through)
-            ArchiveMonth.objects.rebuild()  # bulk_create skipped the receivers that count them
             listings.rebuild()
             dayindex.rebuild()
         search.engine().optimize()
