@@ -13,22 +13,31 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def setup(articles):
-    """Configure Django and make sure the archive holds ``articles`` synthetic articles."""
+def setup(articles, database="search.sqlite3", project=BASE_DIR):
+    """Configure Django on ``project``'s code and make sure the archive holds ``articles``.
+
+    ``database`` names the SQLite file under bench/results/ when DATABASE_URL is not set.
+    """
     results = BASE_DIR / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'search.sqlite3'}")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / database}")
     os.environ.setdefault("SECRET_KEY", "in-process-benchmark")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(BASE_DIR))
+    sys.path.insert(0, str(Path(project).resolve()))
 
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     from articles.models import Article
 
+    # Pages name their static files without the hashed manifest that collectstatic would make.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0)
     missing = articles - Article.objects.filter(slug__startswith="synthetique-").count()
     if missing > 0:

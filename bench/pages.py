@@ -13,13 +13,15 @@ later runs reuse it. Target: p95 ≤ 15 ms a page at 100,000 articles.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+
+import archive
+from archive import p95
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PINNED = 20  # articles given pins, the first time
@@ -32,36 +34,14 @@ def main():
     parser.add_argument("--project", type=Path, default=BASE_DIR, help="code to measure")
     args = parser.parse_args()
 
-    results = BASE_DIR / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'pages.sqlite3'}")
-    os.environ.setdefault("SECRET_KEY", "pages-benchmark")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(args.project.resolve()))
-
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # Pages, not static files, are measured: no collectstatic manifest needed.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    archive.setup(args.articles, "pages.sqlite3", args.project)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from articles.models import Article
 
-    call_command("migrate", verbosity=0)
-    missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
-    if missing > 0:
-        started = time.perf_counter()
-        call_command("generate_archive", articles=missing, seed=1)
-        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
     if not Article.pinned_related.through.objects.exists():
         pin(Article)
     with connection.cursor() as cursor:
@@ -181,10 +161,6 @@ class PageSampler:
         yield "tag feeds", self.many(lambda: f"/tags/{rng.choice(self.tag_slugs[:50])}/rss/")
         yield "biggest tag's feed", [f"/tags/{self.biggest}/atom/"] * self.repeat
         yield "author feeds", self.many(lambda: f"/authors/{rng.choice(self.authors)}/atom/")
-
-
-def p95(values):
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ first, so each one is built from the database, as after an edit.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import archive
+from archive import p95
+
 STORY_SLUG = "synthetique-fil-de-reference"
 
 
@@ -26,24 +25,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
 
-    results = BASE_DIR / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{results / 'stories.sqlite3'}")
-    os.environ.setdefault("SECRET_KEY", "stories-benchmark")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(BASE_DIR))
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    # Pages name their static files without the hashed manifest that collectstatic would make.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    from django.core.management import call_command
+    archive.setup(args.articles, "stories.sqlite3")
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -53,12 +35,6 @@ def main():
     from stories.models import Story, StoryPiece
     from stories.templatetags.stories import latest_piece_elsewhere, story_threads
 
-    call_command("migrate", verbosity=0)
-    missing = args.articles - Article.objects.filter(slug__startswith="synthetique-").count()
-    if missing > 0:
-        started = time.perf_counter()
-        call_command("generate_archive", articles=missing, seed=1)
-        print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
     story, created = Story.objects.get_or_create(
         slug=STORY_SLUG,
         defaults={"title": "Fil synthétique", "summary": "Un fil de référence pour mesurer."},
@@ -127,10 +103,6 @@ def main():
         timings.append((time.perf_counter() - started) * 1000)
     name = '"In this thread" alone'
     print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
-
-
-def p95(values):
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 if __name__ == "__main__":
