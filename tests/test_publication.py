@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
@@ -90,6 +91,19 @@ class AbsoluteUrlTests(TestCase):
             title="Minuit", published_at=datetime(2024, 10, 27, 23, 30, tzinfo=UTC)
         )
         self.assertEqual(article.get_absolute_url(), "/articles/2024/10/28/minuit/")
+
+
+class AfterMidnightTests(TestCase):
+    """Between midnight and 1 a.m. in Paris, UTC still says yesterday."""
+
+    def test_an_article_of_the_new_paris_day_opens_whatever_the_process_time_zone(self):
+        published_at = datetime(2026, 12, 1, 23, 10, tzinfo=UTC)  # 00:10 on 2 December in Paris
+        article = make_article(published_at=published_at)
+        # A UTC destination also puts the process's own clock (date.today()) on UTC.
+        with time_machine.travel(published_at + timedelta(minutes=20), tick=False):
+            response = self.client.get(article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, article.title)
 
 
 class RevisionMarkTests(TestCase):
