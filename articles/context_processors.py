@@ -2,14 +2,17 @@ from django.conf import settings
 from django.utils.encoding import escape_uri_path
 
 from articles.links import absolute_url
+from articles.models import Section
 
 
 def site(request):
-    """The site's name and public address, for the layout and absolute links."""
+    """The site's name and public address, for the layout and absolute links, and the
+    sections for its menu: read when a page shows the menu (admin pages do not), once."""
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "canonical_url": canonical_url(request),
+        "sections": Section.objects.all(),
     }
 
 

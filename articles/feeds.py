@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds of the latest articles: the whole site, a tag, an author.
+"""RSS 2.0 and Atom feeds of the latest articles: the whole site, a section, a tag, an author.
 
 Every link is absolute from SITE_URL: the syndication framework leaves absolute URLs alone
 and would otherwise take the domain from the request's Host header.
@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author, AuthorListing
+from articles.models import Article, Author, AuthorListing, Section
 
 
 class LatestArticlesFeed(Feed):
@@ -119,3 +119,22 @@ class AuthorFeed(LatestArticlesFeed):
 class AuthorAtomFeed(AuthorFeed):
     feed_type = Atom1Feed
     url_name = "author-feed-atom"
+
+
+class SectionFeed(LatestArticlesFeed):
+    page_url_name = "section"
+    url_name = "section-feed-rss"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def description(self, obj):
+        return _("The latest articles of the %(section)s section.") % {"section": obj.name}
+
+    def articles(self, obj):
+        return super().articles(obj).filter(section=obj)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    url_name = "section-feed-atom"

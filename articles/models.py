@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -44,6 +44,33 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class Section(models.Model):
+    """A rubrique of the paper (International, Défense…): each article belongs to one."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.CharField(
+        _("description"),
+        max_length=250,
+        blank=True,
+        help_text=_("One sentence shown under the section's title and to search engines."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the menu and on the home page.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, before=None):
         """Articles readers may see: published, and whose time has come.
@@ -67,7 +94,34 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of article teasers shows, in a constant number of queries."""
-        return self.prefetch_related("authors")
+        return self.select_related("section").prefetch_related("authors")
+
+    def front_page(self, sections, featured, per_section):
+        """What leads the home page, in one query: up to ``featured`` articles editors put on
+        the front page, and the ``per_section`` newest others of each of ``sections``.
+
+        Each part is a bounded read of an index (the front page's few rows, each section's
+        newest through its (section, status, published_at) index), so the cost follows the
+        number of sections, not the archive's size. Rows carry ``front``, their position on
+        the front page (None for a section's article); the caller orders them. Only what a
+        teaser shows is read.
+        """
+        parts = [self.filter(feature__isnull=False).order_by("feature__position")[:featured]]
+        parts += [
+            self.filter(section=section, feature__isnull=True).order_by("-published_at", "-pk")[
+                :per_section
+            ]
+            for section in sections
+        ]
+        # Each part is a subquery of ids: SQLite refuses LIMIT in the branches of a UNION.
+        branches = [
+            self.filter(pk__in=part.values("pk"))
+            .annotate(front=F("feature__position"))
+            .defer("body")
+            .order_by()
+            for part in parts
+        ]
+        return branches[0].union(*branches[1:], all=True)
 
     def by_slug(self, slug):
         """The article with this slug now, or else the one that had it before an edit."""
@@ -111,6 +165,17 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # Null only for articles older than sections; the article form asks every editor for one.
+    section = models.ForeignKey(
+        Section,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        # The index on (section, status, published_at, id) below serves lookups by section.
+        db_index=False,
+        related_name="articles",
+        verbose_name=_("section"),
+    )
     authors = models.ManyToManyField(Author, related_name="articles", verbose_name=_("authors"))
     tags = TaggableManager(_("tags"), blank=True)
     hero_image = models.ImageField(
@@ -167,6 +232,10 @@ class Article(models.Model):
             # With the id, listing pages read their ids from the index alone, at any depth;
             # with updated_at, sitemaps read a month's lastmod from it too.
             models.Index(fields=["status", "published_at", "id", "updated_at"]),
+            # A section's page and its block on the home page read their newest from here.
+            models.Index(
+                fields=["section", "status", "published_at", "id"], name="article_section_recent"
+            ),
         ]
         permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
 
@@ -251,14 +320,19 @@ class Article(models.Model):
         return srcset(self.hero_renditions, "webp")
 
     @property
+    def hero_thumbnail(self):
+        """The smallest rendition: what teasers' pictures ask for without ``srcset``, and
+        their proportions (an image stored without renditions has only its original)."""
+        if not self.hero_renditions:
+            return ShareImage(self.hero_image.url, self.hero_width, self.hero_height, self.hero_alt)
+        smallest = min(self.hero_renditions, key=lambda rendition: rendition["width"])
+        url = self.hero_image.storage.url(smallest["jpeg"])
+        return ShareImage(url, smallest["width"], smallest["height"], self.hero_alt)
+
+    @property
     def last_modified(self):
         """When readers last saw the article change: its last save, or its publication if later."""
         return max(self.updated_at, self.published_at)
-
-    @property
-    def section(self):
-        """The tag that stands for the article's section in previews and breadcrumbs."""
-        return min(self.tags.all(), key=lambda tag: tag.name, default=None)
 
     @property
     def hero_preview(self):
@@ -340,6 +414,27 @@ class Correction(models.Model):
         )
         # The sitemaps' month lastmod follows updated_at: update() sends no signal.
         dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
+
+
+class Feature(models.Model):
+    """An article editors put on the front page ("À la une"): the first position leads it.
+
+    Kept apart from the article, so that choosing the front page neither makes a revision of
+    each article nor touches the lock counter of forms open on them.
+    """
+
+    article = models.OneToOneField(
+        Article, models.CASCADE, related_name="feature", verbose_name=_("article")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("front-page article")
+        verbose_name_plural = _("front page")
+
+    def __str__(self):
+        return str(self.article)
 
 
 class FormerSlug(models.Model):

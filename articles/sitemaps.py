@@ -1,10 +1,11 @@
 """Sitemaps within the protocol's limits (50,000 URLs and 50 MB a file), whatever the archive.
 
 The index lists one file of articles per month (split in pages of 50,000 if a month ever holds
-more), the tags, the year and month archives, each with its newest change. No file reads
-more than one month of articles: a month's file reads it through the (status, published_at,
-id, updated_at) index, as plain values (no model instance and no template per URL); the index
-and the archive files sum the day counts kept at write time (articles.dayindex) by month.
+more), the tags, the sections, the year and month archives, each with its newest change. No
+file reads more than one month of articles: a month's file reads it through the (status,
+published_at, id, updated_at) index, as plain values (no model instance and no template per
+URL); the index and the archive files sum the day counts kept at write time
+(articles.dayindex) by month.
 
 Written as small views rather than with django.contrib.sitemaps, whose views take the domain
 from the request's Host header and build a model instance and a template context per URL:
@@ -16,7 +17,7 @@ from datetime import datetime, time, timedelta
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from taggit.models import Tag
 
 from articles import dayindex
 from articles.links import absolute_url
-from articles.models import Article
+from articles.models import Article, Section
 
 MAX_URLS = 50_000
 # The site's zone, looked up once: timezone.localtime() per URL costs more than the URL.
@@ -91,6 +92,18 @@ def used_tags():
     """
     tagged = Article.objects.published().filter(tags=OuterRef("pk"))
     return Tag.objects.filter(Exists(tagged)).order_by("name", "pk")
+
+
+def sections_with_articles():
+    """Sections showing articles, in menu order, each with its newest publication as
+    ``lastmod``: one bounded read of its index per section, never a count of its articles."""
+    newest = (
+        Article.objects.published()
+        .filter(section=OuterRef("pk"))
+        .order_by("-published_at")
+        .values("published_at")[:1]
+    )
+    return Section.objects.annotate(lastmod=Subquery(newest)).filter(lastmod__isnull=False)
 
 
 def newest_publication():
@@ -166,6 +179,9 @@ def index(request):
                 (location, tags_lastmod)
                 for location in page_locations(reverse("articles:sitemap-tags"), tag_count)
             ]
+        sections_lastmod = max((s.lastmod for s in sections_with_articles()), default=None)
+        if sections_lastmod:
+            files.append((absolute_url(reverse("articles:sitemap-sections")), sections_lastmod))
         files += [
             (absolute_url(reverse(name)), newest)
             for name in ("articles:sitemap-years", "articles:sitemap-months")
@@ -225,6 +241,13 @@ def tags(request):
     location = slug_locations("articles:tag")
     entries = [url_entry(location(slug)) for slug in names]
     return urlset(entries, newest_publication() if entries else None)
+
+
+def sections(request):
+    """Every section page that lists articles, with its newest publication."""
+    sections = list(sections_with_articles())
+    entries = [url_entry(absolute_url(s.get_absolute_url()), s.lastmod) for s in sections]
+    return urlset(entries, max((s.lastmod for s in sections), default=None))
 
 
 def years(request):

@@ -97,6 +97,8 @@ def news_article(article):
             "width": image.width,
             "height": image.height,
         }
+    if article.section:
+        data["articleSection"] = article.section.name
     if article.dateline:
         data["dateline"] = article.dateline
     for extend in NEWS_ARTICLE_EXTENSIONS:
@@ -108,7 +110,7 @@ def breadcrumbs(article):
     """Home, the article's section when it has one, the article."""
     trail = [(settings.SITE_NAME, home_url())]
     if section := article.section:
-        trail.append((section.name, absolute_url(reverse("articles:tag", args=[section.slug]))))
+        trail.append((section.name, absolute_url(section.get_absolute_url())))
     trail.append((article.title, absolute_url(article.get_absolute_url())))
     return {
         "@context": CONTEXT,

@@ -38,6 +38,11 @@ urlpatterns = [
     path(
         "authors/<slug:slug>/", shared_cache(views.AuthorArticleListView.as_view()), name="author"
     ),
+    path(
+        "sections/<slug:slug>/",
+        shared_cache(views.SectionArticleListView.as_view()),
+        name="section",
+    ),
     path("a/<int:pk>/", views.short_link, name="short"),
     path("rss/", shared_cache(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("atom/", shared_cache(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
@@ -47,6 +52,12 @@ urlpatterns = [
     path(
         "authors/<slug:slug>/atom/", shared_cache(feeds.AuthorAtomFeed()), name="author-feed-atom"
     ),
+    path("sections/<slug:slug>/rss/", shared_cache(feeds.SectionFeed()), name="section-feed-rss"),
+    path(
+        "sections/<slug:slug>/atom/",
+        shared_cache(feeds.SectionAtomFeed()),
+        name="section-feed-atom",
+    ),
     path("sitemap.xml", shared_cache(sitemaps.index), name="sitemap-index"),
     path(
         "sitemap-articles-<yyyy:year>-<mm:month>.xml",
@@ -54,6 +65,7 @@ urlpatterns = [
         name="sitemap-articles",
     ),
     path("sitemap-tags.xml", shared_cache(sitemaps.tags, page_parameter="p"), name="sitemap-tags"),
+    path("sitemap-sections.xml", shared_cache(sitemaps.sections), name="sitemap-sections"),
     path("sitemap-years.xml", shared_cache(sitemaps.years), name="sitemap-years"),
     path("sitemap-months.xml", shared_cache(sitemaps.months), name="sitemap-months"),
     path("sitemap-news.xml", shared_cache(sitemaps.news), name="sitemap-news"),

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
@@ -21,10 +22,10 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import dayindex, listings, search
+from articles import dayindex, front, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author, AuthorListing, TagListing
+from articles.models import Article, Author, AuthorListing, Section, TagListing
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -99,8 +100,22 @@ class DatedListingMixin(PublishedArticleMixin):
         return super().paginate_queryset(dated, page_size)
 
 
-class HomeView(DatedListingMixin, ArchiveIndexView):
-    """The lead story, the latest articles and the most covered tags."""
+class SectionsMixin:
+    """The sections, read once for the page's menu and for whatever else the page shows of
+    them (the menu otherwise reads them through the context processor)."""
+
+    def get_sections(self):
+        if not hasattr(self, "sections"):
+            self.sections = list(Section.objects.all())
+        return self.sections
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sections=self.get_sections(), **kwargs)
+
+
+class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
+    """What editors put on the front page, the latest articles, a block for each section and
+    the most covered tags; further pages list the older articles."""
 
     allow_empty = True
     context_object_name = "articles"
@@ -108,7 +123,20 @@ class HomeView(DatedListingMixin, ArchiveIndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["top_tags"] = listings.top_tags(Tag.objects.all(), self.top_tags_count)
+        page = context["page_obj"]
+        # The teasers' bylines are read once for every list of the page, below.
+        latest = list(page.object_list.prefetch_related(None))
+        front_page = front.Front()
+        if page.number == 1:
+            front_page = front.front(Article.objects.published(), self.get_sections(), latest)
+            shown = {article.pk for article in front_page.articles}
+            latest = [article for article in latest if article.pk not in shown]
+        prefetch_related_objects([*front_page.articles, *latest], "authors")
+        context.update(
+            front=front_page,
+            latest=latest,
+            top_tags=listings.top_tags(Tag.objects.all(), self.top_tags_count),
+        )
         return context
 
 
@@ -168,7 +196,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             articles = Article.objects.published() | Article.objects.filter(pk=self.preview_pk)
         else:
             articles = Article.objects.published()
-        return articles.prefetch_related("authors", "tags", "corrections")
+        return articles.select_related("section").prefetch_related("authors", "tags", "corrections")
 
     @property
     def previewing(self):
@@ -243,6 +271,27 @@ class TagArticleListView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
+    # A section editors have just made lists nothing yet, but the menu already links it.
+    allow_empty = True
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        # From the menu's list: no query of its own.
+        self.section = next(
+            (section for section in self.get_sections() if section.slug == self.kwargs["slug"]),
+            None,
+        )
+        if self.section is None:
+            raise Http404(_("No such section."))
+        # A count of the section's range of its index, and one page of ids at any depth.
+        entries = super().get_queryset().filter(section=self.section)
+        return CountedArticles(super().get_queryset(), entries, entries.count())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
 
 
 class AuthorArticleListView(PublishedArticleMixin, ListView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.cache import mark_editor
-from articles.models import Article, Author
+from articles.models import Article, Author, Section
 from stories.models import Place, Story, StoryPiece
 
 # The demo fixture's seed article.
@@ -26,6 +26,14 @@ def make_author(**fields):
     fields.setdefault("name", f"Author {n}")
     fields.setdefault("slug", f"author-{n}")
     return Author.objects.create(**fields)
+
+
+def make_section(**fields):
+    n = next(_sequence)
+    fields.setdefault("name", f"Section {n}")
+    fields.setdefault("slug", f"section-{n}")
+    fields.setdefault("position", n)
+    return Section.objects.create(**fields)
 
 
 def make_article(*, tags=(), authors=None, **fields):
@@ -92,6 +100,7 @@ def change_form_data(article, **changes):
         # whether the editor changed it.
         "initial-published_at_0": published_at.strftime("%d/%m/%Y"),
         "initial-published_at_1": published_at.strftime("%H:%M:%S"),
+        "section": article.section_id or "",
         "authors": [author.pk for author in article.authors.all()],
         "tags": ", ".join(tag.name for tag in article.tags.all()),
         "edited_version": article.version,

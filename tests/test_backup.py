@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from articles.management import backup
-from articles.models import Article, Author, Correction
+from articles.models import Article, Author, Correction, Feature
 from articles.search import parse
 from stories.models import ArticlePlace, Story
 from tests.factories import jpeg_upload, make_article, make_place, make_story
@@ -97,6 +97,7 @@ class RoundTripTests(TransactionTestCase):
         seed.save()  # a second revision, and a former slug
         seed.pinned_related.set([other, Article.objects.get(pk=1200)])
         Correction.objects.create(article=seed, text="Une erreur de date a été corrigée.")
+        Feature.objects.create(article=seed, position=1)  # the demo gives it its section
         synthetic = Article.objects.get(pk=1300)
         synthetic.title = "Un article synthétique retouché"
         synthetic.save()  # a revision and a share card of its own

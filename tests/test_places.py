@@ -96,7 +96,7 @@ class PlacePageTests(TestCase):
                         article=make_article(published_at=timezone.now() - timedelta(hours=i + 1)),
                         place=place,
                     )
-                with self.assertNumQueries(2):  # the place, the page
+                with self.assertNumQueries(3):  # the place, the page, the menu's sections
                     self.assertEqual(self.client.get(place.get_absolute_url()).status_code, 200)
 
 

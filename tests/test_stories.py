@@ -176,10 +176,12 @@ class StoryPageTests(TestCase):
             with self.subTest(size=size):
                 story, articles = make_timeline(size)
                 StoryPiece.objects.filter(article=articles[-1]).update(is_key=True)
-                with self.assertNumQueries(3):  # the story, its key pieces, the page
+                # the story, its key pieces, the page, the menu's sections
+                with self.assertNumQueries(4):
                     self.assertEqual(self.client.get(story.get_absolute_url()).status_code, 200)
                 later = reverse("stories:detail-before", args=[story.slug, articles[1].pk])
-                with self.assertNumQueries(3):  # the story, the cursor's piece, the page
+                # the story, the cursor's piece, the page, the menu's sections
+                with self.assertNumQueries(4):
                     self.assertEqual(self.client.get(later).status_code, 200)
 
 

@@ -38,7 +38,7 @@ from taggit.models import Tag, TaggedItem
 from articles import dayindex, listings, search
 from articles.cache import bump_generation
 from articles.management.database import reset_sequences
-from articles.models import Article, Author, Correction, FormerSlug
+from articles.models import Article, Author, Correction, Feature, FormerSlug, Section
 
 FORMAT = "newsroom-archive"
 VERSION = 1
@@ -75,6 +75,7 @@ def datasets():
     articles = [
         (Author, Author.objects.all()),
         (Tag, Tag.objects.all()),
+        (Section, Section.objects.all()),
         (
             Article,
             Article.objects.select_related("created_by").prefetch_related(
@@ -89,6 +90,7 @@ def datasets():
         ),
         (Correction, Correction.objects.all()),
         (FormerSlug, FormerSlug.objects.all()),
+        (Feature, Feature.objects.all()),
         (history, history.objects.select_related("history_user", "created_by")),
     ]
     return articles + [dataset for part in PARTS for dataset in part.datasets()]

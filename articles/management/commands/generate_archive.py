@@ -1,5 +1,7 @@
 """Fill the database with a large, clearly synthetic archive, for benchmarks."""
 
+import random
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,13 +12,14 @@ from articles import dayindex, listings, search
 from articles.management.database import reset_sequences
 from articles.management.progress import ProgressBar
 from articles.management.synthetic import ArchiveWriter, pseudo_names, zipf_weights
-from articles.models import Article, Author
+from articles.models import Article, Author, Section
 
 # Everything made here is marked: slugs start with this, and every article's dateline says so.
 PREFIX = "synthetique"
 DATELINE = "Archive synthétique"
 TAG_COUNT = 300
 AUTHOR_COUNT = 40
+SECTION_COUNT = 8
 BATCH_SIZE = 2000
 # Generated rows take primary keys from here up, far from the demo fixtures' small ones.
 FIRST_PK = 1000
@@ -37,6 +40,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             tags = self.ensure(Tag, "tag", pseudo_names(TAG_COUNT, seed=1))
             authors = self.ensure(Author, "auteur", pseudo_names(AUTHOR_COUNT, seed=2))
+            sections = self.ensure(Section, "rubrique", pseudo_names(SECTION_COUNT, seed=4))
+            # Sections are drawn apart, so that the rest of the archive is what the same seed
+            # gave before sections existed; a few sections get most articles, as in a paper.
+            section_random = random.Random(seed)
+            section_weights = zipf_weights(len(sections), exponent=0.8)
             tag_weights = zipf_weights(len(tags))
             content_type = ContentType.objects.get_for_model(Article)
             first = next_pk(Article)
@@ -45,6 +53,12 @@ class Command(BaseCommand):
                     self.article(pk, writer)
                     for pk in range(start, min(start + BATCH_SIZE, first + articles))
                 ]
+                for article, section in zip(
+                    batch,
+                    section_random.choices(sections, cum_weights=section_weights, k=len(batch)),
+                    strict=True,
+                ):
+                    article.section = section
                 Article.objects.bulk_create(batch)
                 Article.authors.through.objects.bulk_create(
                     Article.authors.through(article_id=article.pk, author_id=author.pk)
@@ -59,7 +73,7 @@ class Command(BaseCommand):
                 # bulk_create skips save() and its signals: index here.
                 search.index(batch)
                 bar.update(batch[-1].pk - first + 1, articles)
-            reset_sequences(Article, Author, Tag, TaggedItem, Article.authors.through)
+            reset_sequences(Article, Author, Section, Tag, TaggedItem, Article.authors.through)
             listings.rebuild()
             dayindex.rebuild()
         search.engine().optimize()

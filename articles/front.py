@@ -1,0 +1,57 @@
+"""The home page's front: the lead, the featured pieces and a block for each section.
+
+Editors choose the lead and the featured pieces, in order ("À la une", the Feature model);
+when they have chosen nothing that is live, the newest article leads. Everything comes from
+one query (ArticleQuerySet.front_page) besides the page of latest articles that the home
+page lists anyway.
+"""
+
+from dataclasses import dataclass, field
+
+# The lead and up to four featured pieces.
+FEATURED = 5
+# Teasers in each section's block.
+PER_SECTION = 4
+
+
+@dataclass
+class Front:
+    lead: object = None
+    featured: list = field(default_factory=list)
+    # Each section with its newest articles as ``section.teasers``, sections without any left out.
+    sections: list = field(default_factory=list)
+
+    @property
+    def articles(self):
+        """Every article shown above the latest ones, which that list need not repeat."""
+        return [self.lead, *self.featured] if self.lead else []
+
+
+def front(published, sections, latest):
+    """The front of the home page, from these ``published`` articles.
+
+    ``latest`` is the first page of the newest articles, whose first leads when editors
+    have put nothing on the front page.
+    """
+    rows = list(published.front_page(sections, FEATURED, PER_SECTION + 1))
+    by_pk = {section.pk: section for section in sections}
+    for article in rows:
+        # The teasers' kickers, from the sections already read: no query per article.
+        article.section = by_pk.get(article.section_id)
+    chosen = sorted((a for a in rows if a.front is not None), key=lambda a: (a.front, a.pk))
+    lead = chosen[0] if chosen else next(iter(latest), None)
+    result = Front(lead, chosen[1:])
+    shown = {article.pk for article in result.articles}
+    by_section = {}
+    # One more than shown was read for each section: the fallback lead may be among them.
+    for article in rows:
+        if article.front is None and article.pk not in shown:
+            by_section.setdefault(article.section_id, []).append(article)
+    for section in sections:
+        teasers = sorted(
+            by_section.get(section.pk, []), key=lambda a: (a.published_at, a.pk), reverse=True
+        )
+        if teasers:
+            section.teasers = teasers[:PER_SECTION]
+            result.sections.append(section)
+    return result

@@ -1,0 +1,150 @@
+"""Sections (rubriques): the menu, each section's page, feeds and sitemap file."""
+
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_archive, make_article, make_section
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+class SectionPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.europe = make_section(name="Europe", slug="europe", description="Le continent.")
+        cls.africa = make_section(name="Afrique", slug="afrique")
+        cls.older = make_article(
+            title="Frappe sur Kharkiv", section=cls.europe, published_at=hours_ago(5)
+        )
+        cls.newer = make_article(
+            title="Sommet à Bruxelles", section=cls.europe, published_at=hours_ago(1)
+        )
+        make_article(title="Khartoum assiégée", section=cls.africa)
+        make_article(title="Brouillon secret", section=cls.europe, status=Article.Status.DRAFT)
+        make_article(title="Embargo", section=cls.europe, published_at=hours_ago(-1))
+
+    def test_lists_the_sections_published_articles_newest_first(self):
+        response = self.client.get(self.europe.get_absolute_url())
+        self.assertEqual(list(response.context["object_list"]), [self.newer, self.older])
+        self.assertContains(response, "<title>Europe – ")
+        self.assertContains(response, '<meta name="description" content="Le continent.">')
+        self.assertNotContains(response, "Khartoum")
+        self.assertNotContains(response, "Brouillon secret")
+        self.assertNotContains(response, "Embargo")
+
+    def test_unknown_section_is_not_found(self):
+        self.assertEqual(self.client.get("/sections/nulle-part/").status_code, 404)
+
+    def test_a_new_section_answers_with_an_empty_list(self):
+        section = make_section(name="Asie", slug="asie")
+        response = self.client.get(section.get_absolute_url())
+        self.assertContains(response, "Aucun article n'a encore été publié ici.")
+
+    def test_bad_page_numbers_are_not_found(self):
+        for page in ("abc", "0", "2"):
+            with self.subTest(page=page):
+                url = self.europe.get_absolute_url()
+                self.assertEqual(self.client.get(url, {"page": page}).status_code, 404)
+
+    def test_paginates_and_costs_the_same_at_any_size(self):
+        # The menu's sections (the page's own among them), the count, the page, the bylines.
+        for size in (2, 30):
+            with self.subTest(size=size):
+                section = make_section()
+                for article in make_archive(size):
+                    Article.objects.filter(pk=article.pk).update(section=section)
+                last = (size - 1) // 12 + 1
+                for page in {1, last}:
+                    with self.assertNumQueries(4):
+                        response = self.client.get(section.get_absolute_url(), {"page": page})
+                    self.assertEqual(response.status_code, 200)
+                self.assertEqual(response.context["paginator"].count, size)
+
+    def test_announces_its_feeds(self):
+        response = self.client.get(self.europe.get_absolute_url())
+        self.assertContains(response, 'href="http://127.0.0.1:8000/sections/europe/rss/"')
+        self.assertContains(response, 'href="http://127.0.0.1:8000/sections/europe/atom/"')
+
+
+class MenuTests(TestCase):
+    def test_every_page_lists_the_sections_in_their_order(self):
+        make_section(name="Défense", slug="defense", position=20)
+        make_section(name="International", slug="international", position=10)
+        make_article()
+        for url in ("/", "/sections/defense/", "/no/such/page/"):
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                menu = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+                self.assertEqual(
+                    re.findall(r'<a href="([^"]+)"', menu),
+                    ["/", "/sections/international/", "/sections/defense/", "/stories/"],
+                )
+
+    def test_the_current_section_is_marked_in_the_menu(self):
+        make_section(name="Défense", slug="defense")
+        html = self.client.get("/sections/defense/").content.decode()
+        self.assertIn('<a href="/sections/defense/" aria-current="page">Défense</a>', html)
+
+    def test_the_menu_is_a_disclosure_that_needs_no_script(self):
+        html = self.client.get("/").content.decode()
+        self.assertRegex(
+            html, r'<details class="site-nav__menu">\s*<summary[^>]*>Rubriques</summary>'
+        )
+
+
+class SectionFeedTests(TestCase):
+    def test_feeds_list_the_sections_articles_only(self):
+        europe, africa = make_section(slug="europe"), make_section(slug="afrique")
+        make_article(title="Sommet à Bruxelles", section=europe)
+        make_article(title="Khartoum assiégée", section=africa)
+        make_article(title="Brouillon secret", section=europe, status=Article.Status.DRAFT)
+        rss = ElementTree.fromstring(self.client.get("/sections/europe/rss/").content)
+        self.assertEqual(
+            [item.findtext("title") for item in rss.iter("item")], ["Sommet à Bruxelles"]
+        )
+        atom = ElementTree.fromstring(self.client.get("/sections/europe/atom/").content)
+        self.assertEqual(
+            [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")], ["Sommet à Bruxelles"]
+        )
+
+    def test_unknown_section_has_no_feed(self):
+        self.assertEqual(self.client.get("/sections/nulle-part/rss/").status_code, 404)
+
+
+class SectionSitemapTests(TestCase):
+    def test_lists_sections_with_articles_and_their_newest_publication(self):
+        europe, empty = make_section(slug="europe"), make_section(slug="vide")
+        make_article(section=europe, published_at=hours_ago(30))
+        newest = make_article(section=europe, published_at=hours_ago(26))
+        make_article(section=empty, status=Article.Status.DRAFT)
+        response = self.client.get(reverse("articles:sitemap-sections"))
+        urls = ElementTree.fromstring(response.content).findall(f"{SITEMAP}url")
+        self.assertEqual(
+            [(u.findtext(f"{SITEMAP}loc"), u.findtext(f"{SITEMAP}lastmod")) for u in urls],
+            [
+                (
+                    "http://127.0.0.1:8000/sections/europe/",
+                    timezone.localdate(newest.published_at).isoformat(),
+                )
+            ],
+        )
+        index = self.client.get(reverse("articles:sitemap-index")).content.decode()
+        self.assertIn("<loc>http://127.0.0.1:8000/sitemap-sections.xml</loc>", index)
+
+    def test_no_section_with_articles_means_no_file(self):
+        make_section()
+        make_article()
+        self.assertEqual(self.client.get(reverse("articles:sitemap-sections")).status_code, 404)
+        index = self.client.get(reverse("articles:sitemap-index")).content.decode()
+        self.assertNotIn("sitemap-sections.xml", index)
