@@ -1,5 +1,6 @@
 """schema.org data for search engines: NewsArticle and BreadcrumbList on an article page,
-WebSite with its SearchAction on the home page. Every address comes from SITE_URL."""
+WebSite with its SearchAction on the home page, both published by the site as a
+NewsMediaOrganization. Every address comes from SITE_URL."""
 
 import json
 
@@ -47,10 +48,15 @@ def home_url():
     return absolute_url(reverse("articles:home"))
 
 
+# Other apps describe the publisher further here (pages adds its policies): each is called
+# with the publisher's data, which it may change.
+PUBLISHER_EXTENSIONS = []
+
+
 def publisher():
     path, width, height = LOGO
-    return {
-        "@type": "Organization",
+    data = {
+        "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
         "url": home_url(),
         "logo": {
@@ -60,6 +66,9 @@ def publisher():
             "height": height,
         },
     }
+    for extend in PUBLISHER_EXTENSIONS:
+        extend(data)
+    return data
 
 
 # Other apps add to an article's NewsArticle here (stories adds its places), so that this

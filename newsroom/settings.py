@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Flat pages (about, legal notice, policies) need the sites framework: one site, SITE_ID.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "stories",
+    "pages",
     "axes",
 ]
 
@@ -103,6 +107,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "newsroom.urls"
+SITE_ID = 1
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

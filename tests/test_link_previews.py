@@ -143,7 +143,7 @@ class ArticlePreviewTests(TestCase):
                 {"@type": "Person", "name": "Karim Envoyé", "url": f"{SITE}/authors/karim-envoye/"},
             ],
         )
-        self.assertEqual(doc["publisher"]["@type"], "Organization")
+        self.assertEqual(doc["publisher"]["@type"], "NewsMediaOrganization")
         self.assertEqual(doc["publisher"]["name"], "Le Veilleur")
         self.assertEqual(doc["publisher"]["logo"]["@type"], "ImageObject")
         self.assertTrue(doc["publisher"]["logo"]["url"].startswith(f"{SITE}/static/img/logo"))

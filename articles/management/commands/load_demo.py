@@ -1,3 +1,4 @@
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from taggit.models import Tag
@@ -8,13 +9,13 @@ from articles.models import Article, Author, Section
 class Command(BaseCommand):
     help = (
         "Load the demo articles (fixtures/demo.json) into a database that holds no articles, "
-        "authors, tags or sections yet; leave any other database as it is."
+        "authors, tags, sections or site pages yet; leave any other database as it is."
     )
 
     def handle(self, **options):
         # loaddata overwrites rows by primary key: once editors have worked, the fixture would
         # bring back what they unpublished, deleted or renamed, without a revision saying so.
-        if any(model.objects.exists() for model in (Article, Author, Tag, Section)):
+        if any(model.objects.exists() for model in (Article, Author, Tag, Section, FlatPage)):
             self.stdout.write("The database already holds articles: demo data not loaded.")
             return
         call_command("loaddata", "demo", verbosity=0)
