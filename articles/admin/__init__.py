@@ -4,13 +4,21 @@
 - ``forms``: the article form (rich text, checked image, lock counter);
 - ``article``: the article admin, made of the mixins below and configured by attributes;
 - ``history``: comparing and restoring revisions; ``csp``: the rich-text editor under the CSP;
-- ``filters``, ``titles``, ``authors``;
+- ``filters``, ``titles``, ``authors``; ``front``: sections and the front page;
 - ``extensions``: where other apps add fields, columns, actions and inlines to the article admin.
 """
 
 from articles.admin.article import ArticleAdmin
 from articles.admin.authors import AuthorAdmin
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.front import FeatureAdmin, SectionAdmin
 from articles.admin.roles import PUBLISH_PERMISSION
 
-__all__ = ["PUBLISH_PERMISSION", "ArticleAdmin", "ArticleAdminForm", "AuthorAdmin"]
+__all__ = [
+    "PUBLISH_PERMISSION",
+    "ArticleAdmin",
+    "ArticleAdminForm",
+    "AuthorAdmin",
+    "FeatureAdmin",
+    "SectionAdmin",
+]

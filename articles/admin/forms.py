@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from articles.images import validate_hero_image
-from articles.models import Article
+from articles.models import Article, Section
 
 # What the editor offers; articles.html.sanitize() is still what the server keeps.
 BODY_EXTENSIONS = {
@@ -105,6 +105,13 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edited_version"].initial = self.instance.version
+        if "section" in self.fields:
+            # Every article is filed in a section once editors have made some; a new one
+            # starts in the first of the menu. Articles older than sections have none.
+            first = Section.objects.values_list("pk", flat=True).first()
+            self.fields["section"].required = first is not None
+            if self.instance.pk is None and not self.initial.get("section"):
+                self.initial["section"] = first
 
     def clean(self):
         cleaned_data = super().clean()
