@@ -175,7 +175,9 @@ class ExportTests(TestCase):
         with zipfile.ZipFile(path) as archive:
             manifest = json.loads(archive.read(backup.MANIFEST))
         apps = {name.split(".")[0] for name in manifest["migrations"]}
-        self.assertEqual(apps, {"articles", "auth", "contenttypes", "stories", "taggit"})
+        self.assertEqual(
+            apps, {"articles", "auth", "contenttypes", "flatpages", "stories", "taggit"}
+        )
 
     def test_an_unwritable_place_is_a_clear_error(self):
         path = temporary_folder(self) / "no-such-folder" / "backup.zip"

@@ -306,6 +306,7 @@ class RequestBodyTests(GunicornTestCase):
             "published_at_0": now.strftime("%d/%m/%Y"),
             "published_at_1": now.strftime("%H:%M:%S"),
             "authors": "1",
+            "section": "1",
             "hero_alt": "Une photo",
             **EMPTY_INLINES,
         }

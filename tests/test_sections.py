@@ -81,8 +81,8 @@ class MenuTests(TestCase):
     def test_every_page_lists_the_sections_in_their_order(self):
         make_section(name="Défense", slug="defense", position=20)
         make_section(name="International", slug="international", position=10)
-        make_article()
-        for url in ("/", "/sections/defense/", "/no/such/page/"):
+        article = make_article()
+        for url in ("/", "/sections/defense/", article.get_absolute_url()):
             with self.subTest(url=url):
                 html = self.client.get(url).content.decode()
                 menu = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
@@ -90,6 +90,12 @@ class MenuTests(TestCase):
                     re.findall(r'<a href="([^"]+)"', menu),
                     ["/", "/sections/international/", "/sections/defense/", "/stories/"],
                 )
+
+    def test_a_missing_page_offers_home_and_stories_without_a_query(self):
+        with self.assertNumQueries(0):
+            html = self.client.get("/no/such/page/").content.decode()
+        menu = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+        self.assertEqual(re.findall(r'<a href="([^"]+)"', menu), ["/", "/stories/"])
 
     def test_the_current_section_is_marked_in_the_menu(self):
         make_section(name="Défense", slug="defense")
