@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "stories",
+    "live",
     "axes",
 ]
 
