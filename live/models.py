@@ -73,7 +73,7 @@ class LiveCoverage(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("live coverage")
-        verbose_name_plural = _("live coverage")
+        verbose_name_plural = _("live coverages")
 
     def __str__(self):
         return str(self.article)

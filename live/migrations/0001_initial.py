@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "live coverage",
-                "verbose_name_plural": "live coverage",
+                "verbose_name_plural": "live coverages",
                 "ordering": ["-started_at"],
             },
         ),
