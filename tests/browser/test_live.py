@@ -23,7 +23,7 @@ ACTIVE_UPDATE = "() => document.activeElement.closest('[data-live-update]')?.id 
 
 @pytest.fixture
 def coverage(site, monkeypatch):
-    """The seed article run live, with a key event and an ordinary update; pages poll each second."""
+    """The seed article run live, a key event and an ordinary update; pages poll every second."""
     monkeypatch.setattr(polling, "INTERVAL_SECONDS", 1)
     seed = Article.objects.get(slug=SEED_URL.split("/")[-2])
     coverage = make_live(article=seed)
