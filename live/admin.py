@@ -6,26 +6,22 @@ leaves the live article. Each update is its own row: editors posting at once nev
 each other, and the article's lock counter does not stand in their way.
 """
 
-from csp.decorators import csp_update
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
-from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin import extensions
+from articles.admin.csp import RichTextCSPMixin, editor_csp, with_nonce
 from live.models import LiveCoverage, LiveUpdate
 
-# The rich-text editor's one inline stylesheet, allowed by its hash on the pages showing it.
-editor_csp = method_decorator(csp_update({"style-src": [settings.PROSE_EDITOR_STYLE_HASH]}))
 # An update is a few paragraphs: no headings. articles.html.sanitize() is what the server keeps.
 UPDATE_EXTENSIONS = {
     "Paragraph": True,
@@ -48,11 +44,6 @@ class LiveUpdateForm(forms.ModelForm):
     class Meta:
         model = LiveUpdate
         fields = ["title", "body", "is_key", "author", "image", "image_alt"]
-
-
-def with_editor_media(request, media):
-    # The editor's import map is an inline script: this request's CSP nonce lets it run.
-    return Media.from_media(media, nonce=str(request.csp_nonce))
 
 
 @admin.register(LiveCoverage)
@@ -141,7 +132,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
             "coverage": coverage,
             "form": form,
             "updates": recent,
-            "media": with_editor_media(request, self.media + form.media),
+            "media": with_nonce(self.media + form.media, request),
             "can_change": self.has_change_permission(request, coverage),
         }
         return TemplateResponse(request, "admin/live/livecoverage/updates.html", context)
@@ -179,7 +170,7 @@ def updates_url(coverage):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(SimpleHistoryAdmin):
+class LiveUpdateAdmin(RichTextCSPMixin, SimpleHistoryAdmin):
     """Correcting an update, withdrawing it, or making an article of it; posting is elsewhere."""
 
     form = LiveUpdateForm
@@ -191,14 +182,6 @@ class LiveUpdateAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # from the coverage's posting screen, which knows the coverage
-
-    @editor_csp
-    def changeform_view(self, *args, **kwargs):
-        return super().changeform_view(*args, **kwargs)
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["media"] = with_editor_media(request, context["media"])
-        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
@@ -243,3 +226,42 @@ class LiveUpdateAdmin(SimpleHistoryAdmin):
 
     def has_make_article_permission(self, request):
         return request.user.has_perm("articles.add_article")
+
+
+# On the article's own admin: its live screen, one click away, and a way to start one.
+@admin.display(description=_("live coverage"))
+def live_coverage(article):
+    coverage = LiveCoverage.objects.filter(pk=article.pk).first() if article.pk else None
+    if coverage is None:
+        return _("Not live. Start it from the list of articles (action “Run as live pages”).")
+    return format_html(
+        '<a href="{}">{}</a> ({})',
+        updates_url(coverage),
+        _("Post and correct"),
+        coverage.state.label,
+    )
+
+
+@admin.action(description=_("Run as live pages"), permissions=["publish"])
+def run_live(modeladmin, request, queryset):
+    """Editors alone: a live page is as public as a publication."""
+    started = [
+        coverage
+        for article in queryset
+        for coverage, created in [LiveCoverage.objects.get_or_create(article=article)]
+        if created
+    ]
+    if len(started) == 1:
+        return HttpResponseRedirect(updates_url(started[0]))
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d live page started.", "%(count)d live pages started.", len(started))
+        % {"count": len(started)},
+        messages.SUCCESS,
+    )
+    return None
+
+
+extensions.READONLY_FIELDS.append(live_coverage)
+extensions.FIELDS["publication"].append(live_coverage)
+extensions.ACTIONS.append(run_live)

@@ -109,6 +109,41 @@ class PostingTests(TestCase):
         self.assertRedirects(response, updates_url(coverage))
 
 
+class ArticleAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("Éditeurs")
+        cls.writer = make_user("Rédacteurs")
+
+    def test_editors_start_a_live_page_from_the_list_of_articles(self):
+        article = make_article()
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "run_live", "_selected_action": [article.pk]},
+        )
+        coverage = LiveCoverage.objects.get(pk=article.pk)
+        self.assertRedirects(response, updates_url(coverage))
+        self.assertTrue(coverage.is_live)
+
+    def test_writers_cannot_start_one(self):
+        article = make_article(created_by=self.writer, status="draft")
+        self.client.force_login(self.writer)
+        self.client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "run_live", "_selected_action": [article.pk]},
+        )
+        self.assertFalse(LiveCoverage.objects.exists())
+
+    def test_the_articles_form_leads_to_its_live_screen(self):
+        coverage = make_live()
+        self.client.force_login(self.editor)
+        response = self.client.get(
+            reverse("admin:articles_article_change", args=[coverage.article.pk])
+        )
+        self.assertContains(response, updates_url(coverage))
+
+
 class CorrectionTests(TestCase):
     @classmethod
     def setUpTestData(cls):

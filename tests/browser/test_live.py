@@ -88,7 +88,7 @@ def test_a_reader_gets_the_update_an_editor_posts_without_reloading(new_page, co
     # A deletion reaches the open page at the next poll.
     first_id = int(newest.removeprefix("update-"))
     editor.goto(f"/admin/live/liveupdate/{first_id}/delete/")
-    editor.locator("[type=submit]").click()
+    editor.get_by_role("button", name="Oui, je suis sûr").click()
     expect(updates).to_have_count(3, timeout=10_000)
     expect(reader.locator(f"#{newest}")).to_have_count(0)
 
