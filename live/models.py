@@ -278,7 +278,7 @@ class LiveUpdate(models.Model):
     @property
     def published_article(self):
         """The article made from this update, once readers can read it."""
-        if self.article is not None and self.article.state == "live":
+        if self.article is not None and self.article.state == Article.State.LIVE:
             return self.article
         return None
 

@@ -78,6 +78,14 @@
     after = data.sequence;
     showButton();
     if (!data.live) {
+      // The coverage is over: the badge goes, and the page stays as the archive.
+      var badge = root.querySelector(".live__badge");
+      if (badge) {
+        var ended = document.createElement("p");
+        ended.className = "live__ended";
+        ended.textContent = data.message || "";
+        badge.replaceWith(ended);
+      }
       announce(data.message || "");
       return false;
     }
