@@ -318,13 +318,20 @@ class SearchView(PublishedArticleMixin, ListView):
             article.snippet = snippets.get(article.pk, "")
         if self.query and not context["paginator"].count:
             context["suggestion"] = self.suggestion()
-        context["tag_choices"] = sorted(
-            listings.top_tags(Tag.objects.all(), self.choices_limit).values_list("name", flat=True)
-        )
-        context["author_choices"] = listings.used_authors(self.choices_limit).values_list(
+        return {**context, **self.choices()}
+
+    @classmethod
+    def choices(cls):
+        """The names the form offers: the most used tags, and authors with published articles."""
+        tags = listings.top_tags(Tag.objects.all(), cls.choices_limit).values_list(
             "name", flat=True
         )
-        return context
+        return {
+            "tag_choices": sorted(tags),
+            "author_choices": list(
+                listings.used_authors(cls.choices_limit).values_list("name", flat=True)
+            ),
+        }
 
     def suggestion(self):
         """A link to the search with its misspelt words corrected, filters kept; or None."""

@@ -172,6 +172,12 @@ class SuggestionTests(SearchTestCase):
         self.assertContains(response, "Aucun article trouvé.")
         self.assertEqual(self.titles("zelensky"), [ZELENSKY_TITLE])
 
+    def test_the_suggestion_is_escaped_and_its_address_encoded(self):
+        response = self.search('zelenski <script>"&amp;', tag="Ukraine")
+        self.assertContains(response, "zelensky &lt;script&gt;&quot;&amp;amp;</a>")
+        self.assertContains(response, "?q=zelensky+%3Cscript%3E%22%26amp%3B&amp;tag=Ukraine")
+        self.assertNotContains(response, "<script>")
+
     def test_the_suggestion_keeps_the_rest_of_the_search(self):
         self.assertEqual(search.suggestion('"troupes" Zelenski -Kyiv'), '"troupes" zelensky -Kyiv')
 
