@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_publication_day_month_totals'),
+        ('articles', '0012_search_keywords_and_terms'),
     ]
 
     operations = [
