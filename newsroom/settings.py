@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "stories",
+    "edge",
     "axes",
 ]
 
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     # Answers anonymous readers from the shared page cache before the rest of the stack runs,
     # and stores the pages it builds with the headers that the middleware below adds.
     "articles.cache.ReaderPageCacheMiddleware",
+    # Names what each shared page shows (Surrogate-Key), for the proxies in front to purge.
+    "edge.keys.SurrogateKeyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETags and 304 answers for every page, cached or not; views set Last-Modified where they can.
@@ -173,6 +176,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+
+# The caching proxies (Varnish, deploy/) that a save purges, e.g. "http://10.0.0.5:6081".
+PURGE_URLS = env_list("PURGE_URLS", [])
 
 # Anonymous reader pages are shared from the cache for this long (see articles/cache.py);
 # it is also the longest a scheduled article waits before it shows on every listing.

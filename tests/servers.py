@@ -123,3 +123,70 @@ def environment(**variables):
         if name not in {"REDIS_URL", "DATABASE_URL", "DATABASE_REPLICA_URL", "MEDIA_BUCKET"}
     }
     return {**kept, **{name: str(value) for name, value in variables.items()}}
+
+
+def readable_folder(prefix):
+    """A temporary folder that servers dropping root's rights (varnish, nginx's workers) read."""
+    folder = tempfile.TemporaryDirectory(prefix=prefix)
+    os.chmod(folder.name, 0o755)
+    return folder
+
+
+@contextlib.contextmanager
+def varnish(backend_port):
+    """Varnish with deploy/varnish.vcl in front of the site on ``backend_port``; its URL."""
+    varnishd = shutil.which("varnishd") or shutil.which("/usr/sbin/varnishd")
+    require(varnishd, "Varnish is not installed (apt-get install varnish varnish-modules)")
+    require(
+        list(Path("/usr/lib").glob("*/varnish/vmods/libvmod_xkey.so")),
+        "varnish-modules (xkey) is not installed",
+    )
+    port = free_port()
+    with readable_folder("newsroom-varnish-") as folder:
+        vcl = Path(folder) / "site.vcl"
+        text = (BASE_DIR / "deploy" / "varnish.vcl").read_text()
+        vcl.write_text(
+            text.replace("BACKEND_HOST", "127.0.0.1").replace("BACKEND_PORT", str(backend_port))
+        )
+        vcl.chmod(0o644)
+        command = [
+            varnishd,
+            "-F",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(vcl),
+            "-n",
+            str(Path(folder) / "work"),
+            "-s",
+            "malloc,64m",
+            # No management port: nothing else listens.
+            "-T",
+            "none",
+        ]
+        with process(command, port, Path(folder) / "varnish.log"):
+            yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def nginx(upstream_port, static_root):
+    """nginx with deploy/nginx.conf in front of ``upstream_port``; its URL."""
+    binary = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
+    require(binary, "nginx is not installed (apt-get install nginx)")
+    port = free_port()
+    with readable_folder("newsroom-nginx-") as folder:
+        conf = Path(folder) / "nginx.conf"
+        text = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+        for placeholder, value in (
+            ("LISTEN", f"127.0.0.1:{port}"),
+            ("UPSTREAM", f"127.0.0.1:{upstream_port}"),
+            ("STATIC_ROOT", str(static_root)),
+            ("RUN_DIR", folder),
+        ):
+            text = text.replace(placeholder, value)
+        # Root's test run: workers keep root's rights to read the run's temporary folders.
+        user = "user root;" if os.geteuid() == 0 else ""
+        conf.write_text(text.replace("user www-data;", user))
+        command = [binary, "-c", str(conf), "-p", folder, "-g", "daemon off;"]
+        with process(command, port, Path(folder) / "nginx.log"):
+            yield f"http://127.0.0.1:{port}"
