@@ -220,7 +220,7 @@ def short_link(request, pk):
     """
     if sees_unpublished(request):
         article = get_object_or_404(Article, pk=pk)
-        if article.state != "live":
+        if article.state != Article.State.LIVE:
             response = redirect(article)
             add_never_cache_headers(response)
             return response

@@ -296,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # The admin's rich-text editor (Tiptap, inside django-prose-editor) injects its base stylesheet
 # in an inline <style>: the white-space rules that keep typed spaces and line breaks as typed.
-# On the editor's pages only (articles.admin), this hash lets exactly that stylesheet apply, and
+# On the editor's pages only (articles.admin.csp), this hash lets exactly that stylesheet apply, and
 # no other inline style. An upgrade that changes it shows as a CSP error in the browser suite.
 PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 PERMISSIONS_POLICY = {
