@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "stories",
+    "live",
     "edge",
     "axes",
 ]
