@@ -27,6 +27,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Correction
 from edge.keys import HOME, archive_keys, listing_key, object_key
+from live.models import LiveCoverage, LiveUpdate
 from stories.models import ArticlePlace, Place, Story, StoryPiece
 
 logger = logging.getLogger(__name__)
@@ -164,9 +165,18 @@ def article_changed(sender, instance, raw=False, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Correction, dispatch_uid="edge.purge.correction")
+@receiver([post_save, post_delete], sender=LiveCoverage, dispatch_uid="edge.purge.coverage")
 def correction_changed(sender, instance, raw=False, **kwargs):
+    """A correction, or a live coverage started or closed: the article's pages."""
     if not raw:
         purge(f"article-{instance.article_id}")
+
+
+@receiver([post_save, post_delete], sender=LiveUpdate, dispatch_uid="edge.purge.live_update")
+def live_update_changed(sender, instance, raw=False, **kwargs):
+    # A coverage shares its article's id.
+    if not raw:
+        purge(f"article-{instance.coverage_id}")
 
 
 @receiver([post_save, post_delete], sender=TaggedItem, dispatch_uid="edge.purge.tagging")

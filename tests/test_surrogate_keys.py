@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Correction
 from edge import purge
 from edge.keys import HEADER
+from live.models import LiveCoverage, LiveUpdate
 from tests.factories import make_article, make_author, make_user, sign_in
 
 
@@ -123,6 +124,11 @@ class PurgeOnSaveTests(TestCase):
         article = make_article()
         purged = self.purged(lambda: Correction.objects.create(article=article, text="Corrigé."))
         self.assertIn(f"article-{article.pk}", purged)
+
+    def test_a_live_update_purges_its_article(self):
+        coverage = LiveCoverage.objects.create(article=make_article())
+        purged = self.purged(lambda: LiveUpdate.objects.create(coverage=coverage, body="<p>x</p>"))
+        self.assertIn(f"article-{coverage.pk}", purged)
 
     def test_retagging_purges_the_tag_left_and_the_tag_entered(self):
         article = make_article(tags=["Ukraine"])
