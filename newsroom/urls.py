@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("stories.urls")),
     path("", include("pages.urls")),
+    path("", include("live.urls")),
 ]
 
 if settings.SERVE_MEDIA:

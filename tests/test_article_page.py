@@ -147,8 +147,9 @@ class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
     # The article (with its section), its authors, tags and corrections, then the sidebar's pins
-    # and tagged articles, the stories and places it belongs to (none here), the menu's sections.
-    def assert_page_queries(self, article, expected=9):
+    # and tagged articles, the stories and places it belongs to (none here), its live coverage
+    # (none) and the menu's sections.
+    def assert_page_queries(self, article, expected=10):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)

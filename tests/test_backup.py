@@ -168,7 +168,7 @@ class ExportTests(TestCase):
             manifest = json.loads(archive.read(backup.MANIFEST))
         self.assertEqual(manifest["missing_media"], [article.share_card.name])
 
-    def test_the_manifest_names_the_migrations_of_stories_too(self):
+    def test_the_manifest_names_the_migrations_of_stories_and_live_coverage_too(self):
         """A restore needs a database migrated as far as each archived app's schema."""
         path = temporary_folder(self) / "backup.zip"
         self.export(path)
@@ -176,7 +176,7 @@ class ExportTests(TestCase):
             manifest = json.loads(archive.read(backup.MANIFEST))
         apps = {name.split(".")[0] for name in manifest["migrations"]}
         self.assertEqual(
-            apps, {"articles", "auth", "contenttypes", "flatpages", "stories", "taggit"}
+            apps, {"articles", "auth", "contenttypes", "flatpages", "live", "stories", "taggit"}
         )
 
     def test_an_unwritable_place_is_a_clear_error(self):
