@@ -19,14 +19,15 @@ import time
 import urllib.request
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Correction
-from edge.keys import HOME, archive_keys, listing_key, object_key
+from articles.models import Article, Author, Correction, Feature, Section
+from edge.keys import ALL, HOME, archive_keys, listing_key, object_key
 from live.models import LiveCoverage, LiveUpdate
 from stories.models import ArticlePlace, Place, Story, StoryPiece
 
@@ -218,3 +219,18 @@ def link_changed(sender, instance, raw=False, **kwargs):
     else:
         kind, slug = "place", Place.objects.filter(pk=instance.place_id).values_list("slug")
     purge(f"article-{instance.article_id}", HOME, *(listing_key(kind, s) for (s,) in slug))
+
+
+@receiver([post_save, post_delete], sender=Section, dispatch_uid="edge.purge.section")
+def section_changed(sender, instance, raw=False, **kwargs):
+    """Every page's menu lists the sections."""
+    if not raw:
+        purge(ALL)
+
+
+@receiver([post_save, post_delete], sender=Feature, dispatch_uid="edge.purge.feature")
+@receiver([post_save, post_delete], sender=FlatPage, dispatch_uid="edge.purge.flat_page")
+def front_changed(sender, instance, raw=False, **kwargs):
+    """The front page's choice, or a site page: both are among the site's own pages."""
+    if not raw:
+        purge(HOME)

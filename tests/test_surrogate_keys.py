@@ -6,15 +6,16 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
+from django.contrib.flatpages.models import FlatPage
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Correction
+from articles.models import Correction, Feature
 from edge import purge
 from edge.keys import HEADER
 from live.models import LiveCoverage, LiveUpdate
-from tests.factories import make_article, make_author, make_user, sign_in
+from tests.factories import make_article, make_author, make_section, make_user, sign_in
 
 
 def keys(response):
@@ -129,6 +130,15 @@ class PurgeOnSaveTests(TestCase):
         coverage = LiveCoverage.objects.create(article=make_article())
         purged = self.purged(lambda: LiveUpdate.objects.create(coverage=coverage, body="<p>x</p>"))
         self.assertIn(f"article-{coverage.pk}", purged)
+
+    def test_a_section_change_purges_every_page_whose_menu_lists_it(self):
+        self.assertIn("all", self.purged(lambda: make_section(name="Amériques")))
+
+    def test_a_front_page_choice_or_a_site_page_purges_the_sites_own_pages(self):
+        article = make_article()
+        self.assertIn("home", self.purged(lambda: Feature.objects.create(article=article)))
+        page = FlatPage(url="/a-propos/", title="À propos", content="<p>Nous.</p>")
+        self.assertIn("home", self.purged(page.save))
 
     def test_retagging_purges_the_tag_left_and_the_tag_entered(self):
         article = make_article(tags=["Ukraine"])
