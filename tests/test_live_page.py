@@ -163,7 +163,8 @@ class EarlierUpdatesTests(TestCase):
 
     def test_an_earlier_page_costs_the_same_at_any_depth(self):
         for update in (self.updates[-2], self.updates[0]):
-            with self.subTest(update=update.pk), self.assertNumQueries(2):
+            # The coverage's page of updates, and the menu's sections.
+            with self.subTest(update=update.pk), self.assertNumQueries(3):
                 response = self.client.get(
                     reverse("live:earlier", args=[self.coverage.pk, update.pk])
                 )
@@ -198,17 +199,17 @@ class LivePageQueryTests(TestCase):
     def test_an_ordinary_article_costs_one_query_more_to_learn_it_is_not_live(self):
         # The article page's queries (see test_article_page), the last one for its coverage.
         article = make_article(tags=["Ukraine"])
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(article.get_absolute_url())
 
     def test_a_live_article_costs_the_same_however_many_updates_it_has(self):
-        # Those nine, then its latest updates and its key events.
+        # Those ten, then its latest updates and its key events.
         for size in (3, 3 * PAGE_SIZE):
             with self.subTest(size=size):
                 coverage = make_live(article=make_article(tags=["Ukraine"]))
                 for n in range(size):
                     post_update(coverage, author=make_author(), is_key=n % 10 == 0)
-                with self.assertNumQueries(11):
+                with self.assertNumQueries(12):
                     response = self.client.get(coverage.article.get_absolute_url())
                 self.assertEqual(len(update_ids(response)), min(size, PAGE_SIZE))
 

@@ -206,8 +206,9 @@ class SuggestionTests(SearchTestCase):
     def test_query_count_of_a_search_with_a_suggestion(self):
         url = reverse("articles:search")
         self.client.get(url, {"q": "warm-up"})
-        # Count, then the known words, then the near word, then the tags and authors to pick.
-        with self.assertNumQueries(5):
+        # Count, then the known words, then the near word, then the tags and authors to pick,
+        # and the menu's sections.
+        with self.assertNumQueries(6):
             self.client.get(url, {"q": "zelenski"})
 
 
