@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -142,3 +143,8 @@ def sign_in(client, user):
     response = HttpResponse()
     mark_editor(response)
     client.cookies.update(response.cookies)
+
+
+def change_url(article):
+    """The admin's change form of ``article``."""
+    return reverse("admin:articles_article_change", args=[article.pk])

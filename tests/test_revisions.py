@@ -7,11 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from tests.factories import change_form_data, make_article, make_user, sign_in
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
+from tests.factories import change_form_data, change_url, make_article, make_user, sign_in
 
 
 class RevisionTests(TestCase):

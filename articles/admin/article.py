@@ -1,18 +1,23 @@
 """The article admin: its shape at a glance; the rules live in the mixins it is made of."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.i18n import JavaScriptCatalog
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin.autosave import AutosaveMixin
 from articles.admin.csp import RichTextCSPMixin
 from articles.admin.extensions import ExtensibleMixin
 from articles.admin.filters import StateFilter
 from articles.admin.forms import ArticleAdminForm, ArticleAutocomplete
 from articles.admin.history import HistoryMixin
+from articles.admin.review import ReviewMixin
 from articles.admin.roles import RolesMixin
 from articles.admin.titles import FrenchTitlesMixin
 from articles.links import absolute_url
@@ -31,6 +36,8 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(
     RolesMixin,
+    ReviewMixin,
+    AutosaveMixin,
     RichTextCSPMixin,
     HistoryMixin,
     ExtensibleMixin,
@@ -69,7 +76,7 @@ class ArticleAdmin(
                 ]
             },
         ),
-        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "kept_image"]}),
     ]
     readonly_fields = ["revised_at", "preview_link"]
     # Roles (see RolesMixin): preview links are sent out by editors only; corrections belong
@@ -77,6 +84,22 @@ class ArticleAdmin(
     editor_fields = ["preview_link"]
     publishing_fields = ["status", "published_at"]
     editor_inlines = [CorrectionInline]
+
+    @property
+    def media(self):
+        desk = forms.Media(
+            # The editor's dialogs in French (django-prose-editor's catalogue), then ours.
+            js=[reverse("admin:articles_article_jsi18n"), "admin/articles/article_form.js"],
+            css={"all": ["admin/articles/desk.css"]},
+        )
+        return super().media + desk
+
+    def get_urls(self):
+        catalog = JavaScriptCatalog.as_view(packages=["django_prose_editor"])
+        return [
+            path("jsi18n/", self.admin_site.admin_view(catalog), name="articles_article_jsi18n"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors", "tags")
