@@ -410,6 +410,21 @@ class FormerSlug(models.Model):
         return self.slug
 
 
+class FormerTagSlug(models.Model):
+    """A slug a tag had before an editor renamed it or merged it into another: its old links
+    (page and feeds) redirect to the tag that took it over."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="former_slugs", verbose_name=_("tag"))
+
+    class Meta:
+        verbose_name = _("former tag slug")
+        verbose_name_plural = _("former tag slugs")
+
+    def __str__(self):
+        return self.slug
+
+
 # The models of the search, listing and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.listings.models import AuthorListing, TagCount, TagListing  # noqa: E402, F401

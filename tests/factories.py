@@ -96,6 +96,7 @@ def change_form_data(article, **changes):
         "authors": [author.pk for author in article.authors.all()],
         "tags": ", ".join(tag.name for tag in article.tags.all()),
         "edited_version": article.version,
+        "edited_at": article.updated_at.isoformat(),
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,

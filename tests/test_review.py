@@ -203,3 +203,14 @@ class ReviewQueueTests(TestCase):
             waiting(make_user("Rédacteurs"), f"Autre {n}", timedelta(minutes=n))
         with self.assertNumQueries(5):
             self.client.get(QUEUE)
+
+
+class AdminSearchTests(TestCase):
+    def test_admin_search_ignores_accents_and_case(self):
+        self.client.force_login(make_user("Éditeurs"))
+        article = make_article(title="Les troupes nord-coréennes en Russie", status="draft")
+        make_article(title="Autre chose")
+        for term in ("coréennes", "COREENNES", "nord-coreennes", "troupes"):
+            with self.subTest(term=term):
+                response = self.client.get(CHANGELIST, {"q": term})
+                self.assertEqual(list(response.context["cl"].result_list), [article])

@@ -11,7 +11,9 @@ from django.utils.translation import ngettext
 from django.views.i18n import JavaScriptCatalog
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles import search
 from articles.admin.autosave import AutosaveMixin
+from articles.admin.conflict import ConflictMixin
 from articles.admin.csp import RichTextCSPMixin
 from articles.admin.extensions import ExtensibleMixin
 from articles.admin.filters import StateFilter
@@ -38,6 +40,7 @@ class ArticleAdmin(
     RolesMixin,
     ReviewMixin,
     AutosaveMixin,
+    ConflictMixin,
     RichTextCSPMixin,
     HistoryMixin,
     ExtensibleMixin,
@@ -73,6 +76,7 @@ class ArticleAdmin(
                     "pinned_related",
                     "preview_link",
                     "edited_version",
+                    "edited_at",
                 ]
             },
         ),
@@ -103,6 +107,15 @@ class ArticleAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors", "tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, and the reader's: words match whatever their accents and case."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        query = search.parse(search_term)
+        if query:
+            matches = Article.objects.search(query).order_by().values("pk")
+            results = results | queryset.filter(pk__in=matches)
+        return results, may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -104,6 +104,8 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
 
     body = ProseEditorFormField(label=capfirst(_("body")), config={"extensions": BODY_EXTENSIONS})
     edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The last save the form was loaded from, to show a refused editor what changed since.
+    edited_at = forms.CharField(widget=forms.HiddenInput, required=False)
     significant_update = forms.BooleanField(
         label=_("Significant update"),
         required=False,
@@ -137,6 +139,8 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edited_version"].initial = self.instance.version
+        if self.instance.updated_at:
+            self.fields["edited_at"].initial = self.instance.updated_at.isoformat()
         self.fields["body"].widget.attrs.update(
             {
                 "data-toolbar-labels": json.dumps({k: str(v) for k, v in TOOLBAR_LABELS.items()}),
