@@ -120,7 +120,7 @@ class ReviewQueueTests(TestCase):
         response = self.client.get(QUEUE)
         self.assertEqual([a.title for a in response.context["waiting"]], ["Ancien", "Récent"])
         self.assertContains(response, "Envoyé par")
-        self.assertContains(response, self.writer.username)
+        self.assertContains(response, "Paul Durand")
         self.assertContains(response, "il y a 3")
         self.assertNotContains(response, "Brouillon en cours")
 

@@ -76,4 +76,5 @@ def with_changes(records, older):
     records = list(records)
     for record, previous in zip(records, [*records[1:], older], strict=True):
         record.changes = changes(previous, record)
+        record.is_first = previous is None
     return records

@@ -52,9 +52,55 @@
     return parts.join("&");
   }
 
+  // Django's admin widgets leave some controls without a name a screen reader can say: the
+  // split date and time, tabular inline cells, select2's boxes, SelectFilter's help icons.
+  function nameControls(form) {
+    const label = function (element) {
+      const own = element.id && form.querySelector('label[for="' + element.id + '"]');
+      return own ? own.textContent.replace(/\s*:\s*$/, "").trim() : "";
+    };
+    form.querySelectorAll(".datetime input").forEach(function (input) {
+      const field = input.closest(".form-row, td");
+      const legend = field && field.querySelector("label");
+      const part = input.classList.contains("vTimeField") ? "timeLabel" : "dateLabel";
+      if (!input.hasAttribute("aria-label") && legend) {
+        input.setAttribute("aria-label", legend.textContent.replace(/\s*:\s*$/, "").trim() + " – " + (input.dataset[part] || input.previousSibling.textContent.replace(":", "").trim()));
+      }
+    });
+    form.querySelectorAll(".tabular tbody td input:not([type=hidden]), .tabular tbody td select").forEach(function (control) {
+      if (control.hasAttribute("aria-label") || label(control)) return;
+      const cell = control.closest("td");
+      const header = cell.closest("table").querySelectorAll("thead th")[cell.cellIndex];
+      if (header) control.setAttribute("aria-label", header.textContent.trim());
+    });
+    form.querySelectorAll(".select2-container").forEach(function (container) {
+      const select = container.previousElementSibling;
+      const name = (select && (label(select) || select.getAttribute("aria-label"))) || "";
+      container.querySelectorAll('[role="combobox"], [role="textbox"], .select2-search__field').forEach(function (element) {
+        if (name && !element.hasAttribute("aria-label")) element.setAttribute("aria-label", name);
+      });
+    });
+    form.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+      icon.setAttribute("role", "img");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const form = document.getElementById("article_form");
     if (!form) return;
+    let naming = false;
+    const named = new MutationObserver(function () {
+      if (naming) return;
+      naming = true;
+      requestAnimationFrame(function () {
+        named.disconnect();
+        nameControls(form);
+        named.observe(form, {childList: true, subtree: true});
+        naming = false;
+      });
+    });
+    nameControls(form);
+    named.observe(form, {childList: true, subtree: true});
     let saved = null;
     let submitting = false;
     const remember = function () { saved = snapshot(form, true); };
