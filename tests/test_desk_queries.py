@@ -30,4 +30,4 @@ class DeskQueryTests(TestCase):
         self.assert_constant(CHANGELIST, 13)
 
     def test_the_article_form(self):
-        self.assert_constant(change_url(self.article), 12)
+        self.assert_constant(change_url(self.article), 13)

@@ -166,7 +166,7 @@ class ArticleAdmin(
             return "–"
         url = absolute_url(preview_url(obj))
         return format_html(
-            '<a href="{}">{}</a><br>{}',
+            '<a href="{}" target="_blank" rel="noopener">{}</a><br>{}',
             url,
             url,
             _("Anyone with this link can read the article for %(days)d days.")
