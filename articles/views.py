@@ -95,7 +95,11 @@ class DatedListingMixin(PublishedArticleMixin):
         return date_list
 
     def paginate_queryset(self, queryset, page_size):
-        dated = dayindex.DatedArticles(queryset, *self.period())
+        # The page asked for, as the paginator will read it (the page cache made it canonical):
+        # the day index then finds its first day and the period's total in one query.
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        start = (int(page) - 1) * page_size if str(page).isdecimal() else 0
+        dated = dayindex.DatedArticles(queryset, *self.period(), start=start)
         return super().paginate_queryset(dated, page_size)
 
 
