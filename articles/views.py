@@ -24,7 +24,7 @@ from taggit.models import Tag
 from articles import dayindex, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author, AuthorListing, TagListing
+from articles.models import SHOWN_ARTICLES, Article, Author, AuthorListing, TagListing
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -204,14 +204,23 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = list(self.object.related())
+        # Every article the page shows a piece of; template tags of other apps (a story's
+        # thread) add theirs, so that Last-Modified follows them as well.
+        context[SHOWN_ARTICLES] = [self.object, *context["related_articles"]]
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        # The page changes with the article and with its related list; ConditionalGetMiddleware
-        # answers 304 from this header and from the ETag of the content.
+        # The page changes with the article and with what it shows of others: Last-Modified is
+        # the newest of their changes once the page is rendered; ConditionalGetMiddleware
+        # answers 304 from it and from the ETag of the content.
         response = super().render_to_response(context, **response_kwargs)
-        changed = max(a.last_modified for a in [self.object, *context["related_articles"]])
-        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        shown = context[SHOWN_ARTICLES]
+
+        def last_modified(response):
+            changed = max(article.last_modified for article in shown)
+            response.headers["Last-Modified"] = http_date(changed.timestamp())
+
+        response.add_post_render_callback(last_modified)
         return response
 
 

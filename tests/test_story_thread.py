@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django.test import TestCase
 from django.utils import timezone
+from django.utils.http import http_date
 
 from articles.models import Article
+from stories.templatetags.stories import story_threads
 from tests.factories import make_article, make_story
 
 
@@ -54,12 +56,31 @@ class InThisThreadTests(TestCase):
         response = self.client.get(self.first.get_absolute_url())
         self.assertNotContains(response, 'rel="prev"')
 
+    def test_each_story_gets_its_own_neighbours_when_pieces_share_stories(self):
+        # "Between" is in both stories: the middle piece's previous one in "Le front" only.
+        between = make_article(title="Between", published_at=days_ago(2.5))
+        self.story.pieces.create(article=between)
+        other = make_story(articles=[self.first, between, self.middle], title="Autre fil")
+        threads = story_threads({}, self.middle)
+        self.assertEqual(
+            [(t.story, t.previous, t.next, t.latest) for t in threads],
+            [(other, between, None, None), (self.story, between, self.last, self.last)],
+        )
+        threads = story_threads({}, self.first)
+        self.assertEqual([(t.previous, t.next) for t in threads], [(None, between)] * 2)
+
+    def test_last_modified_follows_the_pieces_either_side(self):
+        self.last.standfirst = "Mis à jour."
+        self.last.save()
+        response = self.client.get(self.middle.get_absolute_url())
+        self.assertEqual(response["Last-Modified"], http_date(self.last.updated_at.timestamp()))
+
     def test_article_outside_any_story_has_no_thread(self):
         response = self.client.get(make_article().get_absolute_url())
         self.assertNotContains(response, "Dans ce fil")
 
     def test_query_count_does_not_grow_with_the_story(self):
-        # The article page's eight queries, then two for the pieces either side.
+        # The article page's eight queries: its stories and their pieces either side are one.
         for size in (3, 60):
             with self.subTest(size=size):
                 articles = [
@@ -67,7 +88,7 @@ class InThisThreadTests(TestCase):
                     for i in range(size)
                 ]
                 make_story(articles=articles)
-                with self.assertNumQueries(10):
+                with self.assertNumQueries(8):
                     response = self.client.get(articles[1].get_absolute_url())
                 self.assertContains(response, "Dans ce fil")
 
