@@ -98,4 +98,6 @@ class DeepHomePageTests(TestCase):
                     expected = shown[(number - 1) * 12 : number * 12]
                     self.assertEqual(list(response.context["articles"]), expected)
                     self.assertContains(response, f"Page {number} sur 2")
-            self.assertEqual(self.client.get(reverse("articles:home"), {"page": 3}).status_code, 404)
+            self.assertEqual(
+                self.client.get(reverse("articles:home"), {"page": 3}).status_code, 404
+            )

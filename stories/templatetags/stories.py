@@ -4,13 +4,12 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from django import template
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from articles.models import SHOWN_ARTICLES
 from articles.structured_data import json_ld
 from stories import structured_data
-from stories.models import Story, StoryPiece, linked_timeline
+from stories.models import Story, StoryPiece
 from stories.structured_data import places_of
 
 register = template.Library()
@@ -29,67 +28,30 @@ class Thread(NamedTuple):
     story: Story
     previous: object
     next: object
-    latest: object
 
 
 @register.simple_tag(takes_context=True)
 def story_threads(context, article):
-    """The stories ``article`` is in (at most three), each with the pieces either side of it
-    and its latest piece if later than the article.
+    """The stories ``article`` is in (at most three), each with the pieces either side of it.
 
-    One query whatever the stories' number and sizes: the article's pieces, and for each of
-    its stories the published pieces found by three index lookups (previous, next, latest).
+    One query for the stories, then two per story, whatever the stories' sizes. (One query
+    for all of it, with correlated subqueries, cost 6 ms to build in the ORM against 2 ms.)
     """
-    own = StoryPiece.objects.filter(article=article)
-
-    def found(**timeline):
-        """The article ids that one lookup finds in each of the article's stories."""
-        pieces = linked_timeline("story_pieces", story=OuterRef("story"), **timeline)
-        return own.annotate(found=Subquery(pieces.values("pk")[:1])).values("found")
-
-    here = (article.published_at, article.pk)
-    rows = (
-        StoryPiece.objects.filter(story__in=own.values("story"))
-        .filter(
-            Q(article=article)
-            | Q(article__in=found(after=here))
-            | Q(article__in=found(oldest_first=True, after=here))
-            | Q(article__in=found())
-        )
-        .select_related("story", "article")
-        .defer("article__body", "article__search_vector")
-    )
-    stories = {}
-    for piece in rows:
-        story, others = stories.setdefault(piece.story_id, (piece.story, []))
-        if piece.article_id != article.pk:
-            # A piece found for another of the article's stories is still a published piece
-            # of this one, and never nearer than the one found for this story.
-            piece.article.piece_at = piece.published_at
-            others.append(piece.article)
+    pieces = StoryPiece.objects.filter(article=article).select_related("story")
     threads = []
-    for story, others in sorted(stories.values(), key=lambda entry: (entry[0].title, entry[0].pk)):
-
-        def key(other):
-            return (other.piece_at, other.pk)
-
-        earlier = [other for other in others if key(other) < here]
-        later = [other for other in others if key(other) > here]
+    for piece in pieces.order_by("story__title", "story")[:THREADS_SHOWN]:
+        here = (piece.published_at, article.pk)
+        story = piece.story
         threads.append(
             Thread(
                 story,
-                max(earlier, key=key, default=None),
-                min(later, key=key, default=None),
-                max(later, key=key, default=None),
+                story.timeline(after=here).first(),
+                story.timeline(oldest_first=True, after=here).first(),
             )
         )
-    threads = threads[:THREADS_SHOWN]
     # The page changes when a neighbour does: its Last-Modified follows them.
     context.get(SHOWN_ARTICLES, []).extend(
-        other
-        for thread in threads
-        for other in (thread.previous, thread.next, thread.latest)
-        if other
+        other for thread in threads for other in (thread.previous, thread.next) if other
     )
     return threads
 
@@ -101,7 +63,7 @@ def latest_piece_elsewhere(article, threads):
         return None
     for thread in threads:
         if thread.next is not None:
-            return MovedOn(thread.story, thread.latest)
+            return MovedOn(thread.story, thread.story.timeline().first())
     return None
 
 
