@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -6,6 +8,37 @@ from articles import search
 from articles.models import Author
 
 DATE_ERROR = _("Give dates as YYYY-MM-DD, for example 2024-10-31.")
+NAME_LENGTH = 120  # the longest tag (100) or author name (120)
+
+
+class NamedChoiceField(forms.CharField):
+    """A tag or an author given as readers see it: its name ("Corée du Nord"), or its slug.
+
+    Case and accents do not matter: "coree du nord" is a slug away from the name. The value is
+    the object found, or None when the field is empty.
+    """
+
+    def __init__(self, model, missing, **kwargs):
+        self.model, self.missing = model, missing
+        super().__init__(
+            required=False,
+            max_length=NAME_LENGTH,
+            error_messages={"max_length": _("No name is that long.")},
+            **kwargs,
+        )
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        slugs = {slugify(name), slugify(name, allow_unicode=True), name}
+        # Both columns are unique: at most a few rows, through their indexes.
+        found = self.model.objects.filter(Q(name__iexact=name) | Q(slug__in=slugs))[:5]
+        # An exact name first, then a name differing in case, then a slug.
+        ranked = sorted(found, key=lambda obj: (obj.name != name, obj.name.lower() != name.lower()))
+        if not ranked:
+            raise forms.ValidationError(self.missing, code="unknown", params={"name": name})
+        return ranked[0]
 
 
 class SearchForm(forms.Form):
@@ -15,41 +48,41 @@ class SearchForm(forms.Form):
         label=_("Words to look for"),
         required=False,
         max_length=search.MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={
             "max_length": _("Your search is too long: keep it under %(limit_value)d characters.")
         },
     )
-    tag = forms.SlugField(label=_("Tag"), required=False)
-    author = forms.SlugField(label=_("Author"), required=False)
+    # Each offers the names in the page's <datalist> of that id.
+    tag = NamedChoiceField(
+        Tag,
+        _("There is no tag “%(name)s”."),
+        label=_("Tag"),
+        widget=forms.TextInput(attrs={"list": "search-tag-choices", "autocomplete": "off"}),
+    )
+    author = NamedChoiceField(
+        Author,
+        _("There is no author “%(name)s”."),
+        label=_("Author"),
+        widget=forms.TextInput(attrs={"list": "search-author-choices", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, auto_id="search-%s", label_suffix="", **kwargs)
         # "from" is a Python keyword, so these two cannot be declared as class attributes.
         for name, label in (("from", _("From")), ("to", _("To"))):
             self.fields[name] = forms.DateField(
-                label=label, required=False, error_messages={"invalid": DATE_ERROR}
+                label=label,
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                error_messages={"invalid": DATE_ERROR},
             )
-
-    def clean_tag(self):
-        return self.existing(Tag, "tag", _("There is no tag “%(slug)s”."))
-
-    def clean_author(self):
-        return self.existing(Author, "author", _("There is no author “%(slug)s”."))
-
-    def existing(self, model, name, message):
-        slug = self.cleaned_data[name]
-        if not slug:
-            return None
-        try:
-            return model.objects.get(slug=slug)
-        except model.DoesNotExist:
-            raise forms.ValidationError(message, params={"slug": slug}) from None
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
-            raise forms.ValidationError(_("The start date comes after the end date."))
+            self.add_error("to", _("The start date comes after the end date."))
         return cleaned
 
     @property

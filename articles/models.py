@@ -60,6 +60,20 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(status=Article.Status.PUBLISHED, published_at__lt=before)
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
+    def scheduled(self):
+        """Articles published for a time still to come: readers see them at that time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def in_state(self, state):
+        """These articles in one derived ``Article.State``."""
+        if state == Article.State.LIVE:
+            return self.published()
+        if state == Article.State.SCHEDULED:
+            return self.scheduled()
+        if state == Article.State.DRAFT:
+            return self.filter(status=Article.Status.DRAFT)
+        raise ValueError(f"unknown state {state!r}")
+
     def used_tags(self):
         """The tags these articles carry: of published articles, no tag known only to drafts."""
         return Tag.objects.filter(article__in=self).distinct()
@@ -87,6 +101,13 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    class State(models.TextChoices):
+        """What the status and the time make of an article; derived, never stored."""
+
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        LIVE = "live", _("Live")
 
     title = models.CharField(_("headline"), max_length=200)
     slug = models.SlugField(
@@ -233,8 +254,8 @@ class Article(models.Model):
     def state(self):
         """Draft, scheduled or live: scheduling is derived from the time, never stored."""
         if self.status == self.Status.DRAFT:
-            return "draft"
-        return "scheduled" if self.published_at > timezone.now() else "live"
+            return self.State.DRAFT
+        return self.State.SCHEDULED if self.published_at > timezone.now() else self.State.LIVE
 
     def publish(self):
         """Publish at the time set, or now if a draft's time has passed while it was written."""

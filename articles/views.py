@@ -5,9 +5,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -233,7 +235,7 @@ def short_link(request, pk):
     """
     if sees_unpublished(request):
         article = get_object_or_404(Article, pk=pk)
-        if article.state != "live":
+        if article.state != Article.State.LIVE:
             response = redirect(article)
             add_never_cache_headers(response)
             return response
@@ -305,6 +307,8 @@ class SearchView(PublishedArticleMixin, ListView):
 
     template_name = "articles/search.html"
     paginator_class = SearchPaginator
+    # How many tags (the most used) and authors the form offers to pick from.
+    choices_limit = 100
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
@@ -325,7 +329,33 @@ class SearchView(PublishedArticleMixin, ListView):
         snippets = search.snippets(context["object_list"], self.query)
         for article in context["object_list"]:
             article.snippet = snippets.get(article.pk, "")
-        return context
+        if self.query and not context["paginator"].count:
+            context["suggestion"] = self.suggestion()
+        return {**context, **self.choices()}
+
+    @classmethod
+    def choices(cls):
+        """The names the form offers: the most used tags, and authors with published articles."""
+        tags = listings.top_tags(Tag.objects.all(), cls.choices_limit).values_list(
+            "name", flat=True
+        )
+        return {
+            "tag_choices": sorted(tags),
+            "author_choices": list(
+                listings.used_authors(cls.choices_limit).values_list("name", flat=True)
+            ),
+        }
+
+    def suggestion(self):
+        """A link to the search with its misspelt words corrected, filters kept; or None."""
+        text = search.suggestion(self.form.cleaned_data["q"])
+        if text is None:
+            return None
+        parameters = self.request.GET.copy()
+        parameters["q"] = text
+        parameters.pop(self.page_kwarg, None)
+        url = reverse("articles:search") + "?" + parameters.urlencode()
+        return format_html('<a href="{}">{}</a>', url, text)
 
 
 def server_error(request, template_name="500.html"):

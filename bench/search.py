@@ -5,7 +5,8 @@
 
 The first run generates the synthetic archive (manage.py generate_archive), later runs reuse
 it. Each search is timed as the search page runs it: count (up to 1,000, as the page
-counts), first page, snippets.
+counts), first page, snippets, the tags and authors the form offers, and a spelling
+suggestion when nothing is found.
 """
 
 import argparse
@@ -36,6 +37,9 @@ QUERIES = [
     "réfugiés",
     "Wagner Mali",
     "sanctions Iran",
+    # Misspelt: nothing found, so the page looks for a suggestion.
+    "zelenski",
+    "Kharkov frappes",
 ]
 
 
@@ -50,13 +54,16 @@ def main():
 
     from articles import search
     from articles.models import Article
-    from articles.views import SearchPaginator
+    from articles.views import SearchPaginator, SearchView
 
     def run(text):
         query = search.parse(text)
         paginator = SearchPaginator(Article.objects.published().search(query), 12)
         page = list(paginator.page(1)) if paginator.count else []
         search.snippets(page, query)
+        SearchView.choices()
+        if not paginator.count:
+            return f"0 → {search.suggestion(text)}"
         return f"{'>' if paginator.more else ''}{paginator.count}"
 
     print(f"{connection.vendor}, {Article.objects.count()} articles, {args.repeat} runs each")

@@ -6,8 +6,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin import ArticleAdmin
-from articles.models import Article
+from articles.admin import extensions
 from stories.models import ArticlePlace, Place, Story, StoryPiece
 
 
@@ -72,15 +71,5 @@ class ArticlePlaceInline(admin.TabularInline):
     verbose_name_plural = _("places")
 
 
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleWithStoriesAdmin(ArticleAdmin):
-    def get_inlines(self, request, obj):
-        inlines = list(super().get_inlines(request, obj))
-        if request.user.has_perm("stories.change_storypiece"):
-            inlines.append(StoryPieceInline)
-        if request.user.has_perm("stories.change_articleplace"):
-            inlines.append(ArticlePlaceInline)
-        return inlines
+# On the article's form, for whoever may file articles into stories and give them places.
+extensions.INLINES.extend([StoryPieceInline, ArticlePlaceInline])

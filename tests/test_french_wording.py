@@ -81,3 +81,45 @@ class AdminTitleTests(TestCase):
                 self.assertContains(response, f"<h1>{title}</h1>", html=True)
                 self.assertNotContains(response, "Ajout de ")
                 self.assertNotContains(response, "Modification de ")
+
+
+class TypographyTests(TestCase):
+    def test_month_archive_lists_its_days_with_the_first_as_1er(self):
+        for day in (1, 2, 27):
+            make_article(published_at=datetime(2024, 12, day, 12, tzinfo=PARIS))
+        with self.assertNumQueries(7):  # the days come from the day index already read
+            response = self.client.get(reverse("articles:archive-month", args=[2024, 12]))
+        days = response.content.decode().split('aria-label="Jours"')[1].split("</nav>")[0]
+        self.assertInHTML(
+            f'<a href="{reverse("articles:archive-day", args=[2024, 12, 1])}" '
+            'aria-label="1er décembre 2024">1er</a>',
+            days,
+        )
+        self.assertInHTML(
+            f'<a href="{reverse("articles:archive-day", args=[2024, 12, 27])}" '
+            'aria-label="27 décembre 2024">27</a>',
+            days,
+        )
+        self.assertNotIn(reverse("articles:archive-day", args=[2024, 12, 3]), days)
+
+    def test_author_page_names_only_the_other_authors_of_each_piece(self):
+        anne, marc = make_author(name="Anne Reporter"), make_author(name="Marc Envoyé")
+        make_article(title="Seule", authors=[anne])
+        make_article(title="À deux", authors=[anne, marc])
+        response = self.client.get(anne.get_absolute_url())
+        self.assertNotContains(response, "Par ")
+        self.assertContains(
+            response,
+            f'<p class="byline">Avec <a href="{marc.get_absolute_url()}" rel="author">'
+            "Marc Envoyé</a></p>",
+            html=True,
+        )
+        # Elsewhere the byline names everyone.
+        home = self.client.get(reverse("articles:home"))
+        self.assertContains(home, "Par <a")
+
+    def test_most_covered_tags_say_what_they_count(self):
+        make_article(tags=["Ukraine"])
+        response = self.client.get(reverse("articles:home"))
+        self.assertContains(response, "Les sujets les plus traités")
+        self.assertNotContains(response, "les plus suivis")

@@ -100,7 +100,7 @@ class RestoreKeepsPublicationTests(TestCase):
 
         self.assertEqual(article.title, "Premier jet")
         self.assertEqual(article.standfirst, draft_revision.standfirst)
-        self.assertEqual(article.state, "live")
+        self.assertEqual(article.state, Article.State.LIVE)
         self.assertEqual(article.published_at, published_at)
         self.assertEqual(article.revised_at, revised_at)
         self.assertEqual(article.corrections.count(), 1)

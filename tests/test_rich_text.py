@@ -5,7 +5,7 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.admin import ArticleAdminForm
+from articles.admin.forms import ArticleAdminForm
 from tests.factories import make_article, make_user
 
 # Known payloads, each with what must not survive it.

@@ -143,12 +143,12 @@ class EditorTests(TestCase):
         )
         self.client.post(CHANGELIST, {"action": "publish", "_selected_action": [old_draft.pk]})
         old_draft.refresh_from_db()
-        self.assertEqual(old_draft.state, "live")
+        self.assertEqual(old_draft.state, Article.State.LIVE)
         # A draft written days ago goes out now, not backdated.
         self.assertGreater(old_draft.published_at, timezone.now() - timedelta(minutes=1))
         self.client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [old_draft.pk]})
         old_draft.refresh_from_db()
-        self.assertEqual(old_draft.state, "draft")
+        self.assertEqual(old_draft.state, Article.State.DRAFT)
         self.assertEqual(old_draft.history.first().history_user, self.editor)
 
     def test_list_shows_status_paris_time_authors_and_tags(self):
@@ -227,7 +227,7 @@ class PublicationTimeFromTheFormTests(TestCase):
         article = self.publish_from_the_form(draft)
         self.assertEqual(article.published_at, datetime(2026, 12, 1, 8, 0, tzinfo=PARIS))
         with time_machine.travel(self.published, tick=False):
-            self.assertEqual(article.state, "scheduled")
+            self.assertEqual(article.state, Article.State.SCHEDULED)
 
     def test_draft_published_from_the_add_form_is_dated_when_it_is_saved(self):
         with time_machine.travel(self.written, tick=False):

@@ -89,7 +89,7 @@ class StoryPageTests(TestCase):
         days = [(day.isoformat(), articles) for day, articles in response.context["days"]]
         self.assertEqual(days, [("2025-03-02", [late]), ("2025-03-01", [early])])
         self.assertContains(response, "dimanche 2 mars 2025")
-        self.assertContains(response, "samedi 1 mars 2025")
+        self.assertContains(response, "samedi 1er mars 2025")
 
     def test_story_image_is_cleaned_and_shown_with_its_renditions(self):
         story, _ = make_timeline(1, image=jpeg_upload(), image_alt="Un char dans la neige")

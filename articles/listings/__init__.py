@@ -20,7 +20,7 @@ in step with every save, and rebuild() remakes them after bulk writes that skip 
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from articles.listings.models import AuthorListing, TagCount, TagListing
@@ -158,6 +158,14 @@ def top_tags(tags, limit):
         .filter(article_count__gt=0)
         .order_by("-article_count", "name")[:limit]
     )
+
+
+def used_authors(limit):
+    """Up to ``limit`` authors with a published article, by name: one index probe each."""
+    from articles.models import Author
+
+    listed = AuthorListing.objects.published().filter(author=OuterRef("pk"))
+    return Author.objects.filter(Exists(listed)).order_by("name")[:limit]
 
 
 def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):

@@ -2,16 +2,23 @@
 
 Models, views and commands use only what is here; the engine follows the database in use.
 Each engine module provides ``search(queryset, query)``, ``snippets(articles, query)`` (text
-with matches between OPEN and CLOSE), ``index(articles)``, ``remove(pks)``, ``clear()`` and
-``optimize()``.
+with matches between OPEN and CLOSE), ``index(articles, keywords)``,
+``index_keywords(model, keywords)``, ``remove(pks)``, ``clear()``, ``optimize()`` and
+``similar_word(word)`` (the nearest word of the vocabulary, for spelling suggestions).
+
+An article is found by its text and by its keywords: the names of its tags and authors, so
+that "Corée" finds every article tagged "Corée du Nord".
 """
 
+from collections import defaultdict
 from importlib import import_module
 from itertools import islice
 
 from django.db import connection
 
-from articles.search.query import MAX_LENGTH, Query, parse  # noqa: F401
+from articles.search import spelling
+from articles.search.models import MAX_WORD_LENGTH, SearchTerm
+from articles.search.query import MAX_LENGTH, Query, fold, parse, words  # noqa: F401
 from articles.search.text import marked_html
 
 ENGINES = {"sqlite": "articles.search.sqlite", "postgresql": "articles.search.postgres"}
@@ -32,9 +39,47 @@ def snippets(articles, query):
 
 
 def index(articles):
-    """Bring the index in step with these saved articles."""
+    """Bring the index, and the vocabulary, in step with these saved articles."""
+    articles = list(articles)
     if articles:
-        engine().index(articles)
+        names = keywords(type(articles[0]), [article.pk for article in articles])
+        engine().index(articles, names)
+        add_terms(" ".join((a.title, a.standfirst, names[a.pk])) for a in articles)
+
+
+def keywords(model, pks):
+    """The names of each article's tags and authors, as one text, by primary key."""
+    found = defaultdict(list)
+    for field in ("tags__name", "authors__name"):
+        rows = model._default_manager.filter(pk__in=pks, **{f"{field}__isnull": False})
+        for pk, name in rows.values_list("pk", field).order_by(field):
+            found[pk].append(name)
+    return {pk: " ".join(found[pk]) for pk in pks}
+
+
+def add_terms(texts):
+    """Add the words of these texts to the vocabulary that spelling suggestions come from."""
+    vocabulary = {word for text in texts for word in words(text)}
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(word=word, folded=fold(word))
+            for word in vocabulary
+            if 3 <= len(word) <= MAX_WORD_LENGTH
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def suggestion(text):
+    """What the reader may have meant to type, when some words of ``text`` are unknown."""
+    return spelling.suggestion(text, engine().similar_word)
+
+
+def refresh_keywords(model, pks):
+    """Index again the keywords of these articles: retagged, or a tag or author renamed."""
+    pks = list(pks)
+    for start in range(0, len(pks), BATCH_SIZE):
+        engine().index_keywords(model, keywords(model, pks[start : start + BATCH_SIZE]))
 
 
 def remove(pks):

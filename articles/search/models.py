@@ -2,6 +2,9 @@
 
 from django.db import models
 
+# Longer "words" are no words a reader types (URLs, runs of digits): they are not suggested.
+MAX_WORD_LENGTH = 40
+
 
 class MatchField(models.TextField):
     """FTS5's hidden column named after its table: MATCH on it searches every column."""
@@ -20,7 +23,8 @@ class Match(models.Lookup):
 class SearchEntry(models.Model):
     """A row of the FTS5 table ``articles_search``, created by migration on SQLite only.
 
-    It holds the French stems of an article's headline, standfirst and body, under its id.
+    It holds the French stems of an article's headline, standfirst, body and keywords (its
+    tags' and authors' names), under its id.
     """
 
     article = models.OneToOneField(
@@ -33,6 +37,8 @@ class SearchEntry(models.Model):
     title = models.TextField()
     standfirst = models.TextField()
     body = models.TextField()
+    # The names of its tags and authors.
+    keywords = models.TextField()
     document = MatchField(db_column="articles_search")
 
     class Meta:
@@ -42,3 +48,22 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A word of the archive's headlines, standfirsts, tags and bylines, in lower case.
+
+    The vocabulary that misspelt searches are matched against ("zelenski" → "zelensky").
+    Words are added as articles are indexed and never taken away: a word gone from every
+    article can still be suggested, and its search then finds nothing, as any search can.
+    """
+
+    word = models.CharField(max_length=MAX_WORD_LENGTH, primary_key=True)
+    # Without accents, which readers often leave out: what a typed word is compared with.
+    folded = models.CharField(max_length=MAX_WORD_LENGTH, db_index=True)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return self.word

@@ -1,25 +1,55 @@
 """The PostgreSQL engine: a stored, weighted tsvector with a GIN index, in ``french_unaccent``.
 
-``french_unaccent`` is French stemming after accent folding, created by migration.
+``french_unaccent`` is French stemming after accent folding, created by migration. Spelling
+suggestions use pg_trgm's similarity where the migration could create the extension.
 """
 
 import operator
-from functools import reduce
+from functools import cache, reduce
 
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, TextField, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat, Replace
 
+from articles.search.models import SearchTerm
+from articles.search.query import fold
+from articles.search.spelling import nearest_in_vocabulary
 from articles.search.text import CLOSE, OPEN, plain_text
 
 CONFIG = "french_unaccent"
-# The tsvector's weights: headline (A) and standfirst (B) above the body (D).
-VECTOR = (
-    SearchVector("title", weight="A", config=CONFIG)
-    + SearchVector("standfirst", weight="B", config=CONFIG)
-    + SearchVector("body", weight="D", config=CONFIG)
-)
+# Below this pg_trgm similarity, a word is no suggestion for another.
+SIMILARITY = 0.4
+
+
+def names(through, key, name, **lookups):
+    """The names an article's link rows point at (its tags', its authors'), as one text."""
+    rows = through.objects.filter(**{key: OuterRef("pk")}, **lookups).order_by().values(key)
+    names = rows.annotate(names=StringAgg(name, " ", output_field=TextField())).values("names")
+    return Coalesce(Subquery(names), Value(""), output_field=TextField())
+
+
+def vector(model):
+    """The tsvector's expression: headline (A) and standfirst (B), then keywords (C), then body."""
+    keywords = Concat(
+        names(
+            model.tags.through,
+            "object_id",
+            "tag__name",
+            content_type=ContentType.objects.get_for_model(model),
+        ),
+        Value(" "),
+        names(model.authors.through, "article_id", "author__name"),
+        output_field=TextField(),
+    )
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("standfirst", weight="B", config=CONFIG)
+        + SearchVector(keywords, weight="C", config=CONFIG)
+        + SearchVector("body", weight="D", config=CONFIG)
+    )
 
 
 def ts_query(query):
@@ -72,9 +102,39 @@ def escaped(field):
     return expression
 
 
-def index(articles):
+def index(articles, keywords):
+    """Compute the vectors in the database, in one statement that reads the keywords itself."""
     model = type(articles[0])
-    model._default_manager.filter(pk__in=[a.pk for a in articles]).update(search_vector=VECTOR)
+    articles = model._default_manager.filter(pk__in=[a.pk for a in articles])
+    articles.update(search_vector=vector(model))
+
+
+def index_keywords(model, keywords):
+    """A vector is remade whole: index again the articles of these primary keys."""
+    model._default_manager.filter(pk__in=keywords).update(search_vector=vector(model))
+
+
+@cache
+def has_trigrams(database):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def similar_word(word):
+    """The most similar word by pg_trgm, through its index; else as on SQLite."""
+    if not has_trigrams(connection.settings_dict["NAME"]):
+        return nearest_in_vocabulary(word)
+    folded = fold(word)
+    with connection.cursor() as cursor:
+        # "%%" is pg_trgm's "similar" operator (with its own threshold), which the index serves.
+        cursor.execute(
+            f"SELECT word FROM {SearchTerm._meta.db_table} WHERE folded %% %s "
+            "AND similarity(folded, %s) >= %s ORDER BY similarity(folded, %s) DESC, word LIMIT 1",
+            [folded, folded, SIMILARITY, folded],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def remove(pks):

@@ -6,8 +6,12 @@ text: only runs of letters and digits are kept, so no search syntax of either en
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
 
 MAX_LENGTH = 200
 
@@ -30,6 +34,22 @@ VERB_FORMS = [
 def words(text):
     """The words of ``text`` in lower case, accents and all, as both engines split them."""
     return [word.lower() for word in WORD.findall(unicodedata.normalize("NFC", text))]
+
+
+_local = threading.local()  # Stemmer objects must not be shared between threads.
+
+
+def fold(word):
+    """``word`` without its accents: "corée" → "coree"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if c.isalnum()) or word
+
+
+@lru_cache(maxsize=100_000)
+def stem(word):
+    """The Snowball French stem of a lower-case word, accents folded first on both sides."""
+    if not hasattr(_local, "stemmer"):
+        _local.stemmer = Stemmer.Stemmer("french")
+    return _local.stemmer.stemWord(fold(word))
 
 
 def verb_forms(word):

@@ -6,37 +6,24 @@ word of the original text, in order, which lets a highlighted stem point back at
 """
 
 import re
-import threading
 import unicodedata
-from functools import lru_cache
 
-import Stemmer
 from django.db import connection
 from django.db.models import FloatField, Func
 
 from articles.search.models import SearchEntry
-from articles.search.query import WORD, words
+from articles.search.query import WORD, stem, words
+from articles.search.spelling import nearest_in_vocabulary
 from articles.search.text import CLOSE, OPEN, plain_text
 
 TABLE = SearchEntry._meta.db_table
-# Headline and standfirst weigh more than the body (bm25 takes one weight per column).
-WEIGHTS = {"title": 10.0, "standfirst": 4.0, "body": 1.0}
+# Headline, standfirst and keywords weigh more than the body (bm25 takes one weight per column).
+WEIGHTS = {"title": 10.0, "standfirst": 4.0, "body": 1.0, "keywords": 4.0}
 SNIPPET_WORDS = 30
 
 # FTS5 marks matches in the stem text with these; stems are letters and digits only.
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"
 HIT_PIECE = re.compile(rf"{HIT_OPEN}|{HIT_CLOSE}|[^\s{HIT_OPEN}{HIT_CLOSE}]+")
-
-_local = threading.local()  # Stemmer objects must not be shared between threads.
-
-
-@lru_cache(maxsize=100_000)
-def stem(word):
-    """The Snowball French stem of a lower-case word, accents folded first on both sides."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", word) if c.isalnum()) or word
-    if not hasattr(_local, "stemmer"):
-        _local.stemmer = Stemmer.Stemmer("french")
-    return _local.stemmer.stemWord(folded)
 
 
 def stems(text):
@@ -119,21 +106,31 @@ def snippet(text, flags):
     return "".join(parts)
 
 
-def index(articles):
+def index(articles, keywords):
     rows = [
         (
             article.pk,
             stems(article.title),
             stems(article.standfirst),
             stems(plain_text(article.body)),
+            stems(keywords[article.pk]),
         )
         for article in articles
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT OR REPLACE INTO {TABLE} (rowid, title, standfirst, body) "
-            "VALUES (%s, %s, %s, %s)",
+            f"INSERT OR REPLACE INTO {TABLE} (rowid, title, standfirst, body, keywords) "
+            "VALUES (%s, %s, %s, %s, %s)",
             rows,
+        )
+
+
+def index_keywords(model, keywords):
+    """Index again these articles' keywords (by primary key) alone: a tag or author renamed."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {TABLE} SET keywords = %s WHERE rowid = %s",
+            [(stems(text), pk) for pk, text in keywords.items()],
         )
 
 
@@ -157,3 +154,7 @@ def optimize():
 def clear():
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def similar_word(word):
+    return nearest_in_vocabulary(word)

@@ -46,3 +46,11 @@ def house_time(value):
 def month_archive_title(month):
     """``{{ month|month_archive_title }}``: "Archives d’octobre 2024", "Archives de mars 2024"."""
     return dates.month_archive_title(month)
+
+
+@register.simple_tag(takes_context=True)
+def byline_authors(context, article):
+    """``{% byline_authors article as authors %}``: the article's (prefetched) authors, less
+    the one whose page lists it (``page_author``), whom each teaser need not name again."""
+    page_author = context.get("page_author")
+    return [author for author in article.authors.all() if author != page_author]

@@ -1,0 +1,123 @@
+"""The article form: rich text, checked image, safe id choices and the lock counter."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+
+from articles.images import validate_hero_image
+from articles.models import Article
+
+# What the editor offers; articles.html.sanitize() is still what the server keeps.
+BODY_EXTENSIONS = {
+    "Paragraph": True,
+    "HardBreak": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Bold": True,
+    "Italic": True,
+    "Link": {"protocols": ["http", "https", "mailto"]},
+    "Blockquote": True,
+    "History": True,
+}
+
+
+class HeroImageField(forms.ImageField):
+    """Our checks before Django's, so an editor learns why a file is refused (size, pixels)."""
+
+    def to_python(self, data):
+        if data:
+            validate_hero_image(data)
+        return super().to_python(data)
+
+
+def is_id(value):
+    """Whether ``value`` can be a row's id in every database (a big integer, in digits).
+
+    Django passes posted ids to the database before it knows they are none: "abc" fails
+    there, and so does a number too big for SQLite, instead of being a form error.
+    """
+    value = str(value)
+    return value.isdecimal() and len(value) <= 19 and int(value) < 2**63
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A choice of rows, whose unknown ids are a form error before any query."""
+
+    def clean(self, value):
+        for pk in value or ():
+            if not is_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+class ArticleAutocomplete(AutocompleteSelectMultiple):
+    """Django's autocomplete, minus what no id can be.
+
+    A refused form is shown again with what was posted, and the widget looks it up.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [pk for pk in value if is_id(pk)], attr)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, with the lock counter it was loaded at and a "significant" flag."""
+
+    body = ProseEditorFormField(label=_("body"), config={"extensions": BODY_EXTENSIONS})
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    significant_update = forms.BooleanField(
+        label=_("Significant update"),
+        required=False,
+        help_text=_("Tick for a change of substance: readers see “Updated on …”. Not for typos."),
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "dateline",
+            "standfirst",
+            "body",
+            "status",
+            "published_at",
+            "authors",
+            "tags",
+            "pinned_related",
+            "hero_image",
+            "hero_alt",
+            "hero_caption",
+            "hero_credit",
+        ]
+        field_classes = {
+            "hero_image": HeroImageField,
+            "authors": IdsField,
+            "pinned_related": IdsField,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edited_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            saved = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if cleaned_data.get("edited_version") != saved.first():
+                # The editor's text stays in the form: nothing is lost, nothing overwritten.
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this article while you were editing it. Your "
+                        "version was not saved and is kept below: copy your changes, reload "
+                        "the page, then apply them to the latest version."
+                    ),
+                    code="stale",
+                )
+        return cleaned_data

@@ -1,0 +1,22 @@
+"""Form titles that read as French."""
+
+
+class FrenchTitlesMixin:
+    """Form titles that read as French: "Ajouter un article", not "Ajout de article".
+
+    Django's French catalogue titles forms "Ajout de %s" and "Modification de %s" around the
+    model's name, which French elides before a vowel and precedes with its article: each
+    admin names its own titles instead.
+    """
+
+    add_title = change_title = view_title = None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            title = self.add_title
+        elif self.has_change_permission(request, obj):
+            title = self.change_title
+        else:
+            title = self.view_title
+        context["title"] = title or context["title"]
+        return super().render_change_form(request, context, add, change, form_url, obj)
