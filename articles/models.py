@@ -19,6 +19,9 @@ from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import clean_and_render, share_rendition, srcset, validate_hero_image
 
+# The context variable listing the articles an article page shows (see ArticleDetailView).
+SHOWN_ARTICLES = "shown_articles"
+
 
 class ShareImage(NamedTuple):
     url: str
