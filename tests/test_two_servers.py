@@ -104,7 +104,8 @@ class TwoServersTests(SimpleTestCase):
         for url in readers:
             status, _, body = servers.get(url)
             self.assertEqual(status, 200, url)
-            image = re.search(r'<img[^>]+src="([^"]+)"', body.decode())[1]
+            # The hero image, past the logo in the header.
+            image = re.search(r'<figure[^>]*>.*?<img[^>]+src="([^"]+)"', body.decode(), re.S)[1]
             self.assertIn(self.env["MEDIA_BUCKET"], image)
             status, headers, _ = servers.get(image)
             self.assertEqual((status, headers["Content-Type"]), (200, "image/jpeg"))

@@ -147,13 +147,14 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
                 "data-label": str(self.fields["body"].label),
             }
         )
-        if "section" in self.fields:
-            # Every article is filed in a section once editors have made some; a new one
-            # starts in the first of the menu. Articles older than sections have none.
-            first = Section.objects.values_list("pk", flat=True).first()
-            self.fields["section"].required = first is not None
-            if self.instance.pk is None and not self.initial.get("section"):
-                self.initial["section"] = first
+        if (
+            "section" in self.fields
+            and self.instance.pk is None
+            and not self.initial.get("section")
+        ):
+            # A new article starts in the first section of the menu. Not required: articles
+            # older than sections have none, and their forms still save.
+            self.initial["section"] = Section.objects.values_list("pk", flat=True).first()
 
     def clean(self):
         cleaned_data = super().clean()
