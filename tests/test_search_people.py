@@ -49,14 +49,14 @@ class FilterByNameTests(SearchTestCase):
 
     def test_bad_values_get_a_message_that_names_the_field(self):
         for field, label, value, message in (
-            ("tag", "Mot-clé", "Nulle part", "Il n’y a pas de mot-clé « Nulle part »."),
+            ("tag", "Mot-clé", "Nulle part", "Il n’y a pas de mot-clé «\u00a0Nulle part\u00a0»."),
             (
                 "tag",
                 "Mot-clé",
                 "<b>Corée</b>/Nord?",
-                "Il n’y a pas de mot-clé « &lt;b&gt;Corée&lt;/b&gt;/Nord? ».",
+                "Il n’y a pas de mot-clé «\u00a0&lt;b&gt;Corée&lt;/b&gt;/Nord?\u00a0».",
             ),
-            ("author", "Auteur", "Personne", "Il n’y a pas d’auteur « Personne »."),
+            ("author", "Auteur", "Personne", "Il n’y a pas d’auteur «\u00a0Personne\u00a0»."),
             ("author", "Auteur", "x" * 121, "Aucun nom n’est aussi long."),
         ):
             with self.subTest(field=field, value=value):
