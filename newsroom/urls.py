@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
     path("", include("stories.urls")),
+    path("", include("live.urls")),
 ]
 
 if settings.SERVE_MEDIA:

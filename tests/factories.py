@@ -13,6 +13,7 @@ from PIL import Image
 
 from articles.cache import mark_editor
 from articles.models import Article, Author
+from live.models import LiveCoverage, LiveUpdate
 from stories.models import Place, Story, StoryPiece
 
 # The demo fixture's seed article.
@@ -134,6 +135,18 @@ def make_place(**fields):
     fields.setdefault("slug", f"place-{n}")
     fields.setdefault("country", "Ukraine")
     return Place.objects.create(**fields)
+
+
+def make_live(article=None, **fields):
+    """A live coverage of ``article`` (a new published article by default), just started."""
+    return LiveCoverage.objects.create(article=article or make_article(), **fields)
+
+
+def post_update(coverage, **fields):
+    """An update posted now on ``coverage``, as the admin's posting screen saves it."""
+    n = next(_sequence)
+    fields.setdefault("body", f"<p>Update {n}.</p>")
+    return LiveUpdate.objects.create(coverage=coverage, **fields)
 
 
 def sign_in(client, user):

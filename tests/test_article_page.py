@@ -147,8 +147,8 @@ class ArticlePageQueryTests(TestCase):
     """The article page costs the same few queries however much surrounds the article."""
 
     # The article, its authors, tags and corrections, then the sidebar's pins and tagged articles,
-    # and the stories and places it belongs to (none here).
-    def assert_page_queries(self, article, expected=8):
+    # the stories and places it belongs to (none here), and its live coverage (none).
+    def assert_page_queries(self, article, expected=9):
         with self.assertNumQueries(expected):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)

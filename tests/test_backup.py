@@ -167,14 +167,14 @@ class ExportTests(TestCase):
             manifest = json.loads(archive.read(backup.MANIFEST))
         self.assertEqual(manifest["missing_media"], [article.share_card.name])
 
-    def test_the_manifest_names_the_migrations_of_stories_too(self):
+    def test_the_manifest_names_the_migrations_of_stories_and_live_coverage_too(self):
         """A restore needs a database migrated as far as each archived app's schema."""
         path = temporary_folder(self) / "backup.zip"
         self.export(path)
         with zipfile.ZipFile(path) as archive:
             manifest = json.loads(archive.read(backup.MANIFEST))
         apps = {name.split(".")[0] for name in manifest["migrations"]}
-        self.assertEqual(apps, {"articles", "auth", "contenttypes", "stories", "taggit"})
+        self.assertEqual(apps, {"articles", "auth", "contenttypes", "live", "stories", "taggit"})
 
     def test_an_unwritable_place_is_a_clear_error(self):
         path = temporary_folder(self) / "no-such-folder" / "backup.zip"

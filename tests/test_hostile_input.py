@@ -12,7 +12,8 @@ from django.conf import settings
 from django.test import Client, TestCase
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.factories import SEED_URL, make_user
+from articles.models import Article
+from tests.factories import SEED_URL, make_live, make_user, post_update
 
 SEED_SLUG = SEED_URL.split("/")[-2]
 
@@ -107,6 +108,24 @@ def story_cases():
         yield Case(f"{STORY_URL}?page={value}&order={value}", {200}, payload=value)
 
 
+LIVE_POLL = "/live/1/updates.json"  # the demo's first article, made live by the tests below
+
+
+def live_cases():
+    """A live page's poll takes a change number; its pages and permanent links an update's id."""
+    for value in [*BAD_PAGES, *XSS, *SQL, *BROKEN_ESCAPES, OVERLONG, "01", "1.0"]:
+        expected = {200} if value in ("0", "99999999") else {400}  # 99999999: "reload"
+        yield Case(f"{LIVE_POLL}?after={value}", expected, payload=value)
+    yield Case(f"{LIVE_POLL}?after=0&after=1", {200, 400})
+    for number in ["0", "99999999", str(2**63), str(10**30), "9" * 500, "-1", "²"]:
+        yield Case(f"/live/1/from/{number}/", NOT_FOUND)
+        yield Case(f"/live/updates/{number}/", NOT_FOUND)
+        yield Case(f"/live/{number}/updates.json?after=0", NOT_FOUND)
+    for value in [*XSS, *SQL]:
+        yield Case(f"/live/1/from/{value}/", NOT_FOUND, payload=value)
+    yield Case(LIVE_POLL + "?after=0", {405}, method="POST")
+
+
 def query_parameter_cases():
     """Payloads in the page number, and in parameters no view reads."""
     for url in LISTING_URLS:
@@ -126,7 +145,7 @@ def query_parameter_cases():
 
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?[^>]+>")
-SAMPLES = {"yyyy": "2024", "mm": "10", "dd": "27", "int": "1", "slug": "ukraine"}
+SAMPLES = {"yyyy": "2024", "mm": "10", "dd": "27", "int": "1", "row": "1", "slug": "ukraine"}
 
 
 def public_routes(patterns=None, prefix=""):
@@ -215,6 +234,7 @@ def header_cases():
 CASES = [
     *date_cases(),
     *story_cases(),
+    *live_cases(),
     *query_parameter_cases(),
     *traversal_cases(),
     *method_cases(),
@@ -226,6 +246,10 @@ CASES = [
 
 class HostileRequestTests(TestCase):
     fixtures = ["demo"]
+
+    @classmethod
+    def setUpTestData(cls):
+        post_update(make_live(article=Article.objects.get(pk=1)), body="<p>Du nouveau.</p>")
 
     def send(self, case):
         client = Client(enforce_csrf_checks=True, headers=case.headers)
@@ -243,7 +267,7 @@ class HostileRequestTests(TestCase):
         self.assertGreaterEqual(len(CASES), 100)
         self.assertGreaterEqual(len(list(public_routes())), 7)
         prefixes = {case.path.split("/")[1] for case in CASES}
-        readers = ("", "articles", "archives", "tags", "authors", "stories", "places")
+        readers = ("", "articles", "archives", "tags", "authors", "stories", "places", "live")
         for prefix in (*readers, "admin", "media", "static"):
             self.assertIn(prefix, prefixes)
 

@@ -62,6 +62,8 @@ class Part(NamedTuple):
     datasets: Callable[[], list]
     # The stored files its rows refer to.
     media_names: Callable[[], Iterable[str]]
+    # The user names of the accounts its rows name (who posted, who saved a revision).
+    account_names: Callable[[], Iterable[str]] = tuple
 
 
 # Other apps' shares (stories adds its stories and places), filled by those apps'
@@ -116,9 +118,9 @@ def stored_names(model, file_fields, renditions_field):
 
 
 def account_names():
-    """The user names of the accounts that created articles or saved revisions."""
+    """The user names of the accounts that created articles, saved revisions, or that parts name."""
     history = Article.history.model
-    return sorted(
+    names = set(
         get_user_model()
         .objects.filter(
             Q(pk__in=Article.objects.values("created_by"))
@@ -127,6 +129,9 @@ def account_names():
         )
         .values_list(get_user_model().USERNAME_FIELD, flat=True)
     )
+    for part in PARTS:
+        names.update(part.account_names())
+    return sorted(names)
 
 
 def applied_migrations():
