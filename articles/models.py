@@ -177,9 +177,13 @@ class ArticleQuerySet(models.QuerySet):
         """The tags these articles carry: of published articles, no tag known only to drafts."""
         return Tag.objects.filter(article__in=self).distinct()
 
-    def search(self, query):
-        """These articles matching a parsed search ``Query``, most relevant first, then newest."""
-        return search.engine().search(self, query)
+    def search(self, query, newest=None):
+        """These articles matching a parsed search ``Query``, most relevant first, then newest.
+
+        ``newest``: an engine may rank only that many of the newest matches, where ranking
+        every match costs more than a page can wait for (PostgreSQL).
+        """
+        return search.engine().search(self, query, newest)
 
     def for_listing(self):
         """Everything a list of article teasers shows, in a constant number of queries."""

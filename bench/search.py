@@ -58,7 +58,9 @@ def main():
 
     def run(text):
         query = search.parse(text)
-        paginator = SearchPaginator(Article.objects.published().search(query), 12)
+        paginator = SearchPaginator(
+            Article.objects.published().search(query, newest=search.COUNT_LIMIT + 1), 12
+        )
         page = list(paginator.page(1)) if paginator.count else []
         search.snippets(page, query)
         SearchView.choices()

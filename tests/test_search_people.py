@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search
+from articles import search, tags
 from articles.models import Article
 from articles.search import spelling
 from articles.search.models import SearchTerm
@@ -150,6 +150,12 @@ class KeywordTests(SearchTestCase):
         self.assertEqual(author_articles, [article])
         self.assertEqual(self.titles("kovalenko"), [])
         self.assertEqual(self.titles("marioupol"), [])
+
+    def test_a_merged_tag_gives_its_articles_the_new_name(self):
+        article = make_article(title="Sans rapport", tags=["Marioupol"])
+        tags.merge([Tag.objects.get(name="Marioupol")], into=Tag.objects.get(name="Russie"))
+        self.assertEqual(self.titles("marioupol"), [])
+        self.assertIn(article.title, self.titles("russie"))
 
     def test_rebuild_indexes_keywords(self):
         search.engine().clear()

@@ -93,7 +93,8 @@ class MergeTests(TestCase):
         self.assertEqual(FormerTagSlug.objects.get(slug=self.gone.slug).tag, self.kept)
 
     def test_a_merge_costs_the_same_queries_for_few_or_many_articles(self):
-        with self.assertNumQueries(20) as first:
+        # 24 with the search index told the moved articles' new tag name (4 per 1,000 articles).
+        with self.assertNumQueries(24) as first:
             merge([self.kept, self.gone], self.kept)
         for n in range(8):
             make_article(tags=["Russie", "Russie (guerre)"] if n % 2 else ["Russie (guerre)"])
