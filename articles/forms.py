@@ -99,3 +99,37 @@ class SearchForm(forms.Form):
             "published_at__date__lte": data["to"],
         }
         return articles.filter(**{key: value for key, value in lookups.items() if value})
+
+
+class VersionChoiceForm(forms.Form):
+    """Two versions of an article's public history to compare; ``to`` empty is the current one.
+
+    Unbound, it stands for the default comparison: the last change of substance, that is the
+    version before the latest listed one (or the only one) against the article as it is now.
+    """
+
+    CURRENT = ""
+
+    def __init__(self, history, *args, **kwargs):
+        super().__init__(*args, auto_id="compare-%s", label_suffix="", **kwargs)
+        self.versions = {str(version.pk): version for version in history.readable_versions}
+        choices = [(pk, str(version)) for pk, version in reversed(self.versions.items())]
+        readable = list(self.versions)
+        default_old = readable[-2] if len(readable) > 1 else (readable or [None])[0]
+        # "from" is a Python keyword, so these two cannot be declared as class attributes.
+        self.fields["from"] = forms.ChoiceField(
+            label=_("Before"), choices=choices, initial=default_old
+        )
+        self.fields["to"] = forms.ChoiceField(
+            label=_("After"),
+            choices=[(self.CURRENT, _("Current version")), *choices],
+            required=False,
+            initial=self.CURRENT,
+        )
+
+    def chosen(self):
+        """The two versions compared: ``(old, new)``, with None for the current article."""
+        values = (
+            self.cleaned_data if self.is_bound else {n: f.initial for n, f in self.fields.items()}
+        )
+        return self.versions.get(values["from"] or ""), self.versions.get(values["to"] or "")

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from articles import converters, feeds, sitemaps, views
+from articles import converters, feeds, history_views, sitemaps, views
 from articles.cache import shared_cache
 from articles.preview import QUERY_PARAMETER
 
@@ -18,6 +18,22 @@ urlpatterns = [
         "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/",
         shared_cache(views.ArticleDetailView.as_view(), parameters=[QUERY_PARAMETER]),
         name="detail",
+    ),
+    # An article's public history: its versions, one of them, and a comparison of two.
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/",
+        shared_cache(history_views.HistoryView.as_view()),
+        name="history",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/<int:version>/",
+        shared_cache(history_views.VersionView.as_view()),
+        name="version",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/",
+        shared_cache(history_views.CompareView.as_view(), parameters=["from", "to"]),
+        name="compare",
     ),
     path(
         "archives/<yyyy:year>/",

@@ -1,5 +1,7 @@
 """Small builders for test data; every test states what it needs and nothing more."""
 
+import json
+import re
 from datetime import timedelta
 from io import BytesIO
 from itertools import count
@@ -155,3 +157,12 @@ def sign_in(client, user):
     response = HttpResponse()
     mark_editor(response)
     client.cookies.update(response.cookies)
+
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def structured_data(response):
+    """The page's article document (the JSON-LD that has a headline)."""
+    documents = [json.loads(text) for text in JSON_LD.findall(response.content.decode())]
+    return next(doc for doc in documents if "headline" in doc)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -100,7 +99,7 @@ class ArticleAdmin(
         if not change:
             obj.created_by = request.user
         if form.cleaned_data.get("significant_update"):
-            obj.revised_at = timezone.now()
+            obj.mark_significant()
         if (
             obj.status == Article.Status.PUBLISHED
             and "status" in form.changed_data
