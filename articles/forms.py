@@ -118,13 +118,13 @@ class VersionChoiceForm(forms.Form):
         default_old = readable[-2] if len(readable) > 1 else (readable or [None])[0]
         # "from" is a Python keyword, so these two cannot be declared as class attributes.
         self.fields["from"] = forms.ChoiceField(
-            label=_("Before"), choices=choices, initial=default_old
+            label=_("Before"), choices=choices, initial=self.initial.get("from", default_old)
         )
         self.fields["to"] = forms.ChoiceField(
             label=_("After"),
             choices=[(self.CURRENT, _("Current version")), *choices],
             required=False,
-            initial=self.CURRENT,
+            initial=self.initial.get("to", self.CURRENT),
         )
 
     def chosen(self):

@@ -6,7 +6,7 @@ engines should send readers to the current text.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import http_date
 from django.views.generic import TemplateView
@@ -39,7 +39,7 @@ class ArticleHistoryMixin:
         return super().get_context_data(
             article=self.article,
             history=self.history,
-            compare_url=reverse("articles:compare", kwargs=self.article.url_kwargs()),
+            compare_url=reverse("articles:compare-choice", kwargs=self.article.url_kwargs()),
             **kwargs,
         )
 
@@ -84,8 +84,20 @@ class VersionView(MementoMixin, ArticleHistoryMixin, TemplateView):
         return super().get_context_data(**{**kwargs, "version": version, "memento": version})
 
 
-class CompareView(MementoMixin, ArticleHistoryMixin, TemplateView):
-    """Two versions (``?from=…&to=…``, ``to`` left out for the current one), word by word."""
+def comparison_url(article, old, new=None):
+    """The address of the comparison of version ``old`` with ``new`` (None: the current one)."""
+    kwargs = {**article.url_kwargs(), "old": old.pk}
+    if new is None:
+        return reverse("articles:compare-current", kwargs=kwargs)
+    return reverse("articles:compare", kwargs={**kwargs, "new": new.pk})
+
+
+class CompareChoiceView(ArticleHistoryMixin, TemplateView):
+    """The comparison form's answer (``?from=…&to=…``): a redirect to that comparison's page.
+
+    The page cache keeps pages by their path alone, so each comparison has a path of its own,
+    and this view, which reads the query, is never cached.
+    """
 
     template_name = "articles/article_compare.html"
 
@@ -93,18 +105,29 @@ class CompareView(MementoMixin, ArticleHistoryMixin, TemplateView):
         if not self.history.readable_versions:
             raise Http404
         form = VersionChoiceForm(self.history, request.GET or None)
-        if request.GET and not form.is_valid():
+        if form.is_bound and not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        old, new = form.chosen()
-        old_text = self.history.readable(old.pk).record if old else None
-        new_text = self.history.readable(new.pk).record if new else self.article
+        return redirect(comparison_url(self.article, *form.chosen()))
+
+
+class CompareView(MementoMixin, ArticleHistoryMixin, TemplateView):
+    """Two versions, word by word: ``old`` and ``new``, or the current article without it."""
+
+    template_name = "articles/article_compare.html"
+
+    def get_context_data(self, **kwargs):
+        old = self.history.readable(self.kwargs["old"])
+        new = self.history.readable(self.kwargs["new"]) if "new" in self.kwargs else None
+        new_text = new.record if new else self.article
         changes = [
             (
                 Article._meta.get_field(name).verbose_name,
-                differ(getattr(old_text, name, ""), getattr(new_text, name)),
+                differ(getattr(old.record, name), getattr(new_text, name)),
             )
             for name, differ in COMPARED_FIELDS
         ]
-        return self.render_to_response(
-            self.get_context_data(form=form, old=old, new=new, changes=changes)
+        form = VersionChoiceForm(
+            self.history, initial={"from": str(old.pk), "to": str(new.pk) if new else ""}
         )
+        context = {**kwargs, "old": old, "new": new, "changes": changes, "form": form}
+        return super().get_context_data(**context)

@@ -170,4 +170,4 @@ def blurred_rendition(file, name):
         )
         for kind, content in encoded.items()
     }
-    return {"width": width, "height": height, "source": PurePosixPath(name).name, **names}
+    return {"width": width, "height": height, **names}

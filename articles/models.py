@@ -1,4 +1,3 @@
-from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from django.conf import settings
@@ -370,6 +369,8 @@ class Article(SourcedWork):
 
     def clean(self):
         super().clean()
+        if self.hero_sensitive and not self.hero_warning.strip():
+            raise ValidationError({"hero_warning": _("Say in a few words what the image shows.")})
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the image for readers who cannot see it.")}
@@ -467,13 +468,24 @@ class Article(SourcedWork):
         """A sensitive image gets its blurred stand-in, drawn again only for a new image."""
         if not (self.hero_image and self.hero_sensitive):
             self.hero_blurred = {}
-        elif self.hero_blurred.get("source") != PurePosixPath(self.hero_image.name).name:
-            # Stored names carry a digest of the pixels: the same name, the same image.
+        elif self.hero_blurred.get("source") != self.hero_source_name:
             if self.hero_image._committed:
                 with self.hero_image.open("rb") as file:
                     self.hero_blurred = blurred_rendition(file, self.hero_image.name)
             else:
                 self.hero_blurred = blurred_rendition(self.hero_image.file, self.hero_image.name)
+            self.hero_blurred["source"] = self.hero_source_name
+
+    @property
+    def hero_source_name(self):
+        """A stored name that stands for the hero image's pixels, known before it is stored.
+
+        Renditions are stored first and their names carry a digest of the pixels; the image's
+        own name may still change when the storage stores it.
+        """
+        if self.hero_renditions:
+            return self.hero_renditions[0]["jpeg"]
+        return self.hero_image.name
 
     @property
     def hero_blurred_url(self):

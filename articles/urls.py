@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from articles import converters, feeds, history_views, sitemaps, views
@@ -30,9 +31,20 @@ urlpatterns = [
         shared_cache(history_views.VersionView.as_view()),
         name="version",
     ),
+    # The comparison form's answer reads its query, so it is never cached: it redirects.
     path(
         "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/",
-        shared_cache(history_views.CompareView.as_view(), parameters=["from", "to"]),
+        require_safe(never_cache(history_views.CompareChoiceView.as_view())),
+        name="compare-choice",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/<int:old>/",
+        shared_cache(history_views.CompareView.as_view()),
+        name="compare-current",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/<int:old>/<int:new>/",
+        shared_cache(history_views.CompareView.as_view()),
         name="compare",
     ),
     path(

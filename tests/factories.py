@@ -101,8 +101,16 @@ def change_form_data(article, **changes):
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,
+        "hero_warning": article.hero_warning,
+        "kind": article.kind,
+        "sourcing": article.sourcing,
+        "sourcing_source": article.sourcing_source,
+        "backstory": article.backstory,
         **EMPTY_INLINES,
     }
+    if article.hero_sensitive:
+        # A ticked box is posted; an unticked one is not.
+        data["hero_sensitive"] = "on"
     data.update(changes)
     return data
 

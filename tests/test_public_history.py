@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
+from articles.versions import PublicHistory
 from tests.factories import make_article, structured_data
 
 PUBLISHED = datetime(2024, 10, 27, 18, 37, tzinfo=UTC)  # 19:37 in Paris
@@ -33,10 +34,15 @@ def version_url(article, record):
     return reverse("articles:version", kwargs={**article.url_kwargs(), "version": record.pk})
 
 
-def compare_url(article, old=None, new=None):
-    url = reverse("articles:compare", kwargs=article.url_kwargs())
-    query = "&".join(f"{n}={v.pk}" for n, v in (("from", old), ("to", new)) if v is not None)
-    return f"{url}?{query}" if query else url
+def compare_url(article, old, new=None):
+    kwargs = {**article.url_kwargs(), "old": old.pk}
+    if new is None:
+        return reverse("articles:compare-current", kwargs=kwargs)
+    return reverse("articles:compare", kwargs={**kwargs, "new": new.pk})
+
+
+def choice_url(article, query=""):
+    return reverse("articles:compare-choice", kwargs=article.url_kwargs()) + query
 
 
 class PublicHistoryTests(TestCase):
@@ -127,16 +133,36 @@ class PublicHistoryTests(TestCase):
         self.assertContains(response, "dans la nuit")
         self.assertContains(response, '<meta name="robots" content="noindex">', html=True)
 
-    def test_default_comparison_is_the_last_change_against_the_current_version(self):
-        response = self.client.get(compare_url(self.article))
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Cinq</ins>")
+    def test_the_form_leads_to_the_comparisons_own_address(self):
+        response = self.client.get(
+            choice_url(self.article, f"?from={self.first.pk}&to={self.update.pk}")
+        )
+        self.assertRedirects(response, compare_url(self.article, self.first, self.update))
+        self.assertIn("no-cache", response.headers["Cache-Control"])
 
-    def test_bad_choices_are_a_400_and_unknown_versions_too(self):
+    def test_default_comparison_is_the_last_change_against_the_current_version(self):
+        response = self.client.get(choice_url(self.article), follow=True)
+        self.assertEqual(response.redirect_chain[0][0], compare_url(self.article, self.first))
+        self.assertContains(response, "Cinq</ins>")
+        self.assertContains(response, "Version actuelle")
+
+    def test_each_comparison_is_its_own_cached_page(self):
+        with self.settings(READER_CACHE_SECONDS=60):
+            one = self.client.get(compare_url(self.article, self.first, self.update))
+            two = self.client.get(compare_url(self.article, self.update))
+        self.assertContains(one, "Cinq</ins>")
+        self.assertNotContains(two, "Cinq</ins>")
+
+    def test_bad_choices_are_a_400(self):
         for query in ("?from=abc", f"?from={self.typo.pk}", "?from=99999999999999999999999"):
             with self.subTest(query=query):
-                url = reverse("articles:compare", kwargs=self.article.url_kwargs()) + query
-                self.assertEqual(self.client.get(url).status_code, 400)
+                self.assertEqual(self.client.get(choice_url(self.article, query)).status_code, 400)
+
+    def test_unknown_versions_in_a_comparisons_address_are_a_404(self):
+        for old, new in ((self.typo, None), (self.first, self.typo)):
+            with self.subTest(old=old, new=new):
+                response = self.client.get(compare_url(self.article, old, new))
+                self.assertEqual(response.status_code, 404)
 
     def test_history_of_an_unpublished_article_is_a_404(self):
         draft = make_article(status=Article.Status.DRAFT)
@@ -172,7 +198,9 @@ class WithheldVersionTests(TestCase):
     def test_a_withheld_version_is_unreachable(self):
         self.assertEqual(self.client.get(version_url(self.article, self.first)).status_code, 404)
         response = self.client.get(compare_url(self.article, self.first, self.update))
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 404)
+        query = f"?from={self.first.pk}&to={self.update.pk}"
+        response = self.client.get(choice_url(self.article, query))
         self.assertNotContains(response, "n’aurait pas dû", status_code=400)
 
 
@@ -210,3 +238,37 @@ class StructuredDataTests(TestCase):
         )
         self.assertEqual(doc["dateModified"], "2024-10-27T21:37:00+01:00")
         self.assertEqual(timezone.localtime(article.published_at).hour, 19)
+
+
+class HistoryQueryTests(TestCase):
+    """The history pages cost the same few queries however many versions the article has."""
+
+    def make_history(self, changes):
+        with time_machine.travel(PUBLISHED, tick=False):
+            article = make_article(published_at=PUBLISHED, body="<p>Début.</p>")
+        for n in range(changes):
+            when = PUBLISHED + timedelta(hours=n + 1)
+            edit(article, when, significant=n % 2 == 0, body=f"<p>Début, puis {n}.</p>")
+            with time_machine.travel(when, tick=False):
+                Correction.objects.create(article=article, text=f"Correction {n}.")
+        return article
+
+    def assert_queries(self, article):
+        versions = PublicHistory(article).versions
+        first, last = versions[0].record, versions[-1].record
+        # The article with its corrections (2), then the revisions listed (1); a version or
+        # a comparison also reads the text of the one or two shown.
+        for url, expected in (
+            (history_url(article), 3),
+            (version_url(article, first), 4),
+            (compare_url(article, first, last), 5),
+            (compare_url(article, first), 4),
+        ):
+            with self.subTest(url=url), self.assertNumQueries(expected):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_query_counts_with_two_versions(self):
+        self.assert_queries(self.make_history(1))
+
+    def test_query_counts_with_many_versions_and_corrections(self):
+        self.assert_queries(self.make_history(30))

@@ -4,6 +4,7 @@
 - ``forms``: the article form (rich text, checked image, lock counter);
 - ``article``: the article admin, made of the mixins below and configured by attributes;
 - ``history``: comparing and restoring revisions; ``csp``: the rich-text editor under the CSP;
+- ``public_history``: which revisions readers see (significant, withheld);
 - ``filters``, ``titles``, ``authors``;
 - ``extensions``: where other apps add fields, columns, actions and inlines to the article admin.
 """
@@ -11,6 +12,13 @@
 from articles.admin.article import ArticleAdmin
 from articles.admin.authors import AuthorAdmin
 from articles.admin.forms import ArticleAdminForm
+from articles.admin.public_history import PublicRevisionAdmin
 from articles.admin.roles import PUBLISH_PERMISSION
 
-__all__ = ["PUBLISH_PERMISSION", "ArticleAdmin", "ArticleAdminForm", "AuthorAdmin"]
+__all__ = [
+    "PUBLISH_PERMISSION",
+    "ArticleAdmin",
+    "ArticleAdminForm",
+    "AuthorAdmin",
+    "PublicRevisionAdmin",
+]

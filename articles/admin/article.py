@@ -12,6 +12,7 @@ from articles.admin.extensions import ExtensibleMixin
 from articles.admin.filters import StateFilter
 from articles.admin.forms import ArticleAdminForm, ArticleAutocomplete
 from articles.admin.history import HistoryMixin
+from articles.admin.public_history import revisions_link
 from articles.admin.roles import RolesMixin
 from articles.admin.titles import FrenchTitlesMixin
 from articles.links import absolute_url
@@ -51,7 +52,22 @@ class ArticleAdmin(
     object_history_template = "admin/articles/article/object_history.html"
     fieldset_keys = ["text", "publication", "image"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dateline", "standfirst", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "slug",
+                    "dateline",
+                    "standfirst",
+                    "sourcing",
+                    "sourcing_source",
+                    "body",
+                    "backstory",
+                ]
+            },
+        ),
         (
             None,
             {
@@ -64,16 +80,29 @@ class ArticleAdmin(
                     "tags",
                     "pinned_related",
                     "preview_link",
+                    "public_history",
                     "edited_version",
                 ]
             },
         ),
-        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "hero_image",
+                    "hero_alt",
+                    "hero_caption",
+                    "hero_credit",
+                    "hero_sensitive",
+                    "hero_warning",
+                ]
+            },
+        ),
     ]
-    readonly_fields = ["revised_at", "preview_link"]
+    readonly_fields = ["revised_at", "preview_link", "public_history"]
     # Roles (see RolesMixin): preview links are sent out by editors only; corrections belong
     # to published articles, and to editors.
-    editor_fields = ["preview_link"]
+    editor_fields = ["preview_link", "public_history"]
     publishing_fields = ["status", "published_at"]
     editor_inlines = [CorrectionInline]
 
@@ -135,6 +164,10 @@ class ArticleAdmin(
             _("Anyone with this link can read the article for %(days)d days.")
             % {"days": MAX_AGE.days},
         )
+
+    @admin.display(description=_("public history"))
+    def public_history(self, obj):
+        return "–" if obj.pk is None else revisions_link(obj)
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):

@@ -81,11 +81,15 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
+            "kind",
             "title",
             "slug",
             "dateline",
             "standfirst",
+            "sourcing",
+            "sourcing_source",
             "body",
+            "backstory",
             "status",
             "published_at",
             "authors",
@@ -95,6 +99,8 @@ class ArticleAdminForm(forms.ModelForm):
             "hero_alt",
             "hero_caption",
             "hero_credit",
+            "hero_sensitive",
+            "hero_warning",
         ]
         field_classes = {
             "hero_image": HeroImageField,
