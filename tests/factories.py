@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -98,6 +99,7 @@ def change_form_data(article, **changes):
         "authors": [author.pk for author in article.authors.all()],
         "tags": ", ".join(tag.name for tag in article.tags.all()),
         "edited_version": article.version,
+        "edited_at": article.updated_at.isoformat(),
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,
@@ -174,3 +176,8 @@ def structured_data(response):
     """The page's article document (the JSON-LD that has a headline)."""
     documents = [json.loads(text) for text in JSON_LD.findall(response.content.decode())]
     return next(doc for doc in documents if "headline" in doc)
+
+
+def change_url(article):
+    """The admin's change form of ``article``."""
+    return reverse("admin:articles_article_change", args=[article.pk])

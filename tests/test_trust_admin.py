@@ -4,11 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Kind, Sourcing
-from tests.factories import change_form_data, jpeg_upload, make_article, make_user
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
+from tests.factories import change_form_data, change_url, jpeg_upload, make_article, make_user
 
 
 def revision_url(record):
