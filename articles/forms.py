@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles import search
-from articles.models import Author
+from articles.models import Author, Kind, Sourcing
 
 DATE_ERROR = _("Give dates as YYYY-MM-DD, for example 2024-10-31.")
 NAME_LENGTH = 120  # the longest tag (100) or author name (120)
@@ -66,6 +66,18 @@ class SearchForm(forms.Form):
         label=_("Author"),
         widget=forms.TextInput(attrs={"list": "search-author-choices", "autocomplete": "off"}),
     )
+    kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        required=False,
+        choices=[("", _("All kinds")), *Kind.choices],
+        error_messages={"invalid_choice": _("Choose a kind of work from the list.")},
+    )
+    sourcing = forms.ChoiceField(
+        label=_("Sourcing"),
+        required=False,
+        choices=[("", _("Any sourcing")), *Sourcing.choices],
+        error_messages={"invalid_choice": _("Choose a sourcing from the list.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="search-%s", label_suffix="", **kwargs)
@@ -90,11 +102,13 @@ class SearchForm(forms.Form):
         return search.parse(self.cleaned_data["q"])
 
     def filter(self, articles):
-        """``articles`` narrowed to the tag, author and (Paris) dates asked for."""
+        """``articles`` narrowed to the tag, author, kind, sourcing and (Paris) dates asked for."""
         data = self.cleaned_data
         lookups = {
             "tags": data["tag"],
             "authors": data["author"],
+            "kind": data["kind"],
+            "sourcing": data["sourcing"],
             "published_at__date__gte": data["from"],
             "published_at__date__lte": data["to"],
         }
