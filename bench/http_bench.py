@@ -338,7 +338,9 @@ def main():
         verdict = ""
         if kind in TARGETS:
             compared, target = TARGETS[kind]
-            met = rate / against[compared] >= target and sql <= MAX_QUERIES and not errors
+            # A comparison that served nothing (its workers timed out under load) is no pass.
+            base = against[compared]
+            met = bool(base) and rate / base >= target and sql <= MAX_QUERIES and not errors
             name = "healthz" if compared == "baseline" else "minimal"
             verdict = f"≥{target:.0%} of {name}, ≤{MAX_QUERIES} SQL: {'met' if met else 'MISSED'}"
         elif kind == "dynamic":
