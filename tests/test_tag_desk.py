@@ -101,3 +101,14 @@ class MergeTests(TestCase):
         tags = list(Tag.objects.filter(name__startswith="Russie").order_by("name"))
         with self.assertNumQueries(len(first.captured_queries)):
             merge(tags, tags[0])
+
+
+class TagSearchTests(TestCase):
+    def test_tag_search_ignores_accents_and_case(self):
+        make_article(tags=["Corée du Nord", "Russie"])
+        self.client.force_login(make_user("Éditeurs"))
+        for term in ("coree", "CORÉE nord", "du nord"):
+            with self.subTest(term=term):
+                response = self.client.get(CHANGELIST, {"q": term})
+                names = [tag.name for tag in response.context["cl"].result_list]
+                self.assertEqual(names, ["Corée du Nord"])
