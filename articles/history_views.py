@@ -63,10 +63,9 @@ class MementoMixin:
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         original = absolute_url(self.article.get_absolute_url())
-        response.headers["Link"] = (
-            f'<{original}>; rel="original", '
-            f'<{absolute_url(self.article.get_history_url())}>; rel="timemap"'
-        )
+        # No rel="timemap": the history page is HTML, not the link-format list RFC 7089 asks.
+        response.headers["Link"] = f'<{original}>; rel="original"'
+
         if memento := context.get("memento"):
             response.headers["Memento-Datetime"] = http_date(memento.time.timestamp())
         response.headers["X-Robots-Tag"] = "noindex"
