@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("articles", "0016_sections_and_front_page"),
+        ("articles", "0017_sections_and_front_page"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
