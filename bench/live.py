@@ -164,6 +164,10 @@ def night(coverage, args):
             reader.asked, reader.etag = reader.after, response["ETag"]
             reader.after = response.json()["sequence"]
     total_ms = sum(timings)
+    # Checked, not assumed: each reader's page got every change of the night.
+    coverage.refresh_from_db()
+    behind = sum(reader.after < coverage.sequence for reader in readers)
+    rate = len(poll_queries) / polls * 1000 / INTERVAL
     print(
         f"  polls {polls} ({polls / seconds:.1f}/s of the night), 304: {not_modified}; "
         f"{len(posted)} updates posted, {len(write_queries)} queries to post, correct and delete"
@@ -173,6 +177,11 @@ def night(coverage, args):
         f"per 1,000 polls, {len(poll_queries) / seconds:.2f}/s of the night; "
         f"{1000 * poll_db_seconds[0]:.0f} ms of database time, "
         f"{100 * 1000 * poll_db_seconds[0] / total_ms:.1f} % of the polls' time"
+    )
+    print(
+        f"  at this rate 1,000 readers cost {rate:.2f} queries/s; readers behind "
+        f"at the end: {behind} of {len(readers)} (the last change number: "
+        f"{coverage.sequence})"
     )
     print(
         f"  a poll in-process: p50 {statistics.median(timings):.2f} ms, p95 {p95(timings):.2f} ms"

@@ -39,7 +39,7 @@ RECENT = 30
 
 
 class LiveUpdateForm(forms.ModelForm):
-    body = ProseEditorFormField(label=_("text"), config={"extensions": UPDATE_EXTENSIONS})
+    body = ProseEditorFormField(label=_("Text"), config={"extensions": UPDATE_EXTENSIONS})
 
     class Meta:
         model = LiveUpdate
