@@ -8,12 +8,15 @@ The README lists every variable.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.storage import public_media_url, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "articles",
     "stories",
     "live",
+    "edge",
     "axes",
 ]
 
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     # Answers anonymous readers from the shared page cache before the rest of the stack runs,
     # and stores the pages it builds with the headers that the middleware below adds.
     "articles.cache.ReaderPageCacheMiddleware",
+    # Names what each shared page shows (Surrogate-Key), for the proxies in front to purge.
+    "edge.keys.SurrogateKeyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETags and 304 answers for every page, cached or not; views set Last-Modified where they can.
@@ -172,6 +178,9 @@ else:
         }
     }
 
+# The caching proxies (Varnish, deploy/) that a save purges, e.g. "http://10.0.0.5:6081".
+PURGE_URLS = env_list("PURGE_URLS", [])
+
 # Anonymous reader pages are shared from the cache for this long (see articles/cache.py);
 # it is also the longest a scheduled article waits before it shows on every listing.
 READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", "60"))
@@ -228,6 +237,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads, renditions and share cards go to S3-compatible object storage when a bucket is
+# named, so that every application server reads and writes the same files. Credentials come
+# from boto3's own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role.
+MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET")
+MEDIA_ORIGINS = []
+if MEDIA_BUCKET:
+    MEDIA_ENDPOINT_URL = os.environ.get("MEDIA_ENDPOINT_URL", "")
+    MEDIA_URL = public_media_url(
+        MEDIA_BUCKET, MEDIA_ENDPOINT_URL, os.environ.get("MEDIA_PUBLIC_URL", "")
+    )
+    STORAGES["default"] = s3_storage(
+        MEDIA_BUCKET, MEDIA_ENDPOINT_URL, os.environ.get("MEDIA_REGION"), MEDIA_URL
+    )
+    MEDIA_URL += "/"
+    # Pages show images from the bucket's (or its CDN's) origin: the CSP lets that one in.
+    MEDIA_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL))]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -261,7 +286,7 @@ CONTENT_SECURITY_POLICY = {
         # A nonce reaches the header only on pages that use one: the admin's rich-text editor.
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -300,4 +325,4 @@ LOGGING = {
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", 20 * 1024 * 1024))
 
 # Uploaded images are served by Django unless a front web server takes that over.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not MEDIA_BUCKET)

@@ -359,10 +359,15 @@ class RenderHeroImagesCommandTests(TestCase):
         )
         output = StringIO()
         call_command("render_hero_images", stdout=output)
-        self.assertEqual(output.getvalue(), "1 hero image(s) rendered.\n")
+        # The old original goes; the renditions stay, as the article's first revision names them.
+        self.assertEqual(output.getvalue(), "1 hero image(s) rendered, 1 old file(s) deleted.\n")
+        self.assertFalse(default_storage.exists(original))
+        self.assertTrue(all(default_storage.exists(r["jpeg"]) for r in old_renditions))
         article.refresh_from_db()
         self.assertEqual(stored_size(article.hero_image.url), (2560, 1440))
         head = Head(self.client.get(article.get_absolute_url()).content.decode())
         self.assertEqual(stored_size(head.one("og:image").removeprefix(SITE)), (1200, 675))
         call_command("render_hero_images", stdout=output)
-        self.assertTrue(output.getvalue().endswith("0 hero image(s) rendered.\n"))
+        self.assertTrue(
+            output.getvalue().endswith("0 hero image(s) rendered, 0 old file(s) deleted.\n")
+        )

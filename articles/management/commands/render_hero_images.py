@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 
+from articles import media
 from articles.images import MAX_SIDE, SHARE_WIDTH, clean_and_render
 from articles.models import Article
 
@@ -7,16 +10,18 @@ from articles.models import Article
 class Command(BaseCommand):
     help = (
         "Render again the hero images stored before today's rules: an original larger than "
-        "2,560 px, or no 1,200 px rendition for link previews. Old files are left in place."
+        "2,560 px, or no 1,200 px rendition for link previews. Old files no revision refers to "
+        "are deleted."
     )
 
     def handle(self, **options):
-        rendered = 0
+        rendered, replaced = 0, []
         for article in Article.objects.exclude(hero_image="").iterator():
             if self.is_current(article):
                 continue
             with article.hero_image.open() as file:
                 content, width, height, renditions = clean_and_render(file)
+            replaced += media.names_of(article.hero_image.name, article.hero_renditions)
             field = article.hero_image.field
             name = field.storage.save(field.generate_filename(article, content.name), content)
             # update(), not save(): a new rendering is not an edit of the article.
@@ -24,7 +29,8 @@ class Command(BaseCommand):
                 hero_image=name, hero_width=width, hero_height=height, hero_renditions=renditions
             )
             rendered += 1
-        self.stdout.write(f"{rendered} hero image(s) rendered.")
+        deleted = media.delete_unreferenced(names=replaced, grace=timedelta(0))
+        self.stdout.write(f"{rendered} hero image(s) rendered, {len(deleted)} old file(s) deleted.")
 
     @staticmethod
     def is_current(article):

@@ -1,0 +1,36 @@
+"""Media in S3-compatible object storage (django-storages), as settings.py configures it."""
+
+from urllib.parse import urlsplit
+
+
+def public_media_url(bucket, endpoint_url="", public_url=""):
+    """Where browsers fetch media: a CDN or domain in front of the bucket, or else the bucket
+    itself (path-style on another S3-compatible endpoint, Amazon's own address without one)."""
+    if public_url:
+        return public_url.rstrip("/")
+    if endpoint_url:
+        return f"{endpoint_url.rstrip('/')}/{bucket}"
+    return f"https://{bucket}.s3.amazonaws.com"
+
+
+def s3_storage(bucket, endpoint_url="", region="", public_url=""):
+    """The STORAGES entry of a bucket whose files are public at ``public_url``."""
+    public = urlsplit(public_media_url(bucket, endpoint_url, public_url))
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            # Media is public; a signed address would change on every page and defeat caches.
+            "querystring_auth": False,
+            "default_acl": None,
+            # As on a file system: a name taken gets a new name, never someone else's file.
+            "file_overwrite": False,
+            # Stored names carry a digest of their content (articles.images): never changing.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            # Addresses are built from this, with no request to the storage on reader pages.
+            "custom_domain": public.netloc + public.path,
+            "url_protocol": f"{public.scheme}:",
+        },
+    }
