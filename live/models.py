@@ -69,6 +69,7 @@ class LiveCoverage(models.Model):
     sequence = models.PositiveIntegerField(_("changes"), default=0, editable=False)
 
     objects = LiveCoverageQuerySet.as_manager()
+    _reopened = False
 
     class Meta:
         ordering = ["-started_at"]
@@ -77,6 +78,20 @@ class LiveCoverage(models.Model):
 
     def __str__(self):
         return str(self.article)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The change counter and the last update's time move with the updates (advance()),
+            # never back to what an instance read before them holds: an editor saving the
+            # settings while others post would otherwise undo their numbers.
+            kept = {"sequence"} if self._reopened else {"sequence", "last_activity_at"}
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in kept
+            ]
+        super().save(*args, **kwargs)
+        self._reopened = False
 
     def get_absolute_url(self):
         return self.article.get_absolute_url()
@@ -111,6 +126,7 @@ class LiveCoverage(models.Model):
         """Live again, and the quiet spell counts from now."""
         self.closed_at = None
         self.last_activity_at = timezone.now()
+        self._reopened = True
 
     def advance(self, posted):
         """Count one change to the updates, and return its number.
