@@ -103,7 +103,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
     @editor_csp
     def updates_view(self, request, object_id):
         """The posting screen: a short form, then the latest updates with their actions."""
-        coverage = self.get_object(request, object_id)
+        coverage = self.get_object(request, object_id) if is_id(object_id) else None
         if coverage is None:
             raise Http404
         if not request.user.has_perm("live.add_liveupdate"):

@@ -88,6 +88,13 @@ class PostingTests(TestCase):
         self.coverage.refresh_from_db()
         self.assertTrue(self.coverage.is_live)
 
+    def test_an_unknown_coverage_is_a_404(self):
+        self.client.force_login(self.editor)
+        for object_id in ("999999", "abc", "9" * 40):
+            with self.subTest(object_id=object_id):
+                url = reverse("admin:live_livecoverage_updates", args=[object_id])
+                self.assertEqual(self.client.get(url).status_code, 404)
+
     def test_a_reader_account_cannot_reach_the_screen(self):
         self.client.force_login(make_user())
         response = self.client.get(updates_url(self.coverage))
