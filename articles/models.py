@@ -27,6 +27,101 @@ class ShareImage(NamedTuple):
     alt: str
 
 
+class Sourcing(models.TextChoices):
+    """How the newsroom knows what an article or a live update says, shown beside its headline.
+
+    Shared by every piece of work readers see (live updates too), so the labels stay one set.
+    """
+
+    VERIFIED = "verified", _("Verified information")
+    UNCONFIRMED = "unconfirmed", _("Not independently confirmed")
+    ACCORDING_TO = "according-to", _("According to a named source")
+    AGENCY = "agency", _("Agency dispatch")
+
+    @classmethod
+    def describe(cls, value, source=""):
+        """The reader's label: "Selon Reuters" for ACCORDING_TO with its source named."""
+        if not value:
+            return ""
+        if value == cls.ACCORDING_TO and source.strip():
+            return _("According to %(source)s") % {"source": source.strip()}
+        return cls(value).label
+
+
+class Kind(models.TextChoices):
+    """The kind of work, as the Trust Project names it; its schema.org type goes in the JSON-LD."""
+
+    REPORTAGE = "reportage", _("Reportage")
+    ANALYSIS = "analysis", _("Analysis")
+    OPINION = "opinion", _("Opinion")
+    BACKGROUND = "background", _("Background")
+    DISPATCH = "dispatch", _("Dispatch")
+
+    @property
+    def schema_type(self):
+        return KIND_SCHEMA_TYPES[self]
+
+
+# A dispatch has no type of its own in schema.org: it stays a plain NewsArticle.
+KIND_SCHEMA_TYPES = {
+    Kind.REPORTAGE: "ReportageNewsArticle",
+    Kind.ANALYSIS: "AnalysisNewsArticle",
+    Kind.OPINION: "OpinionNewsArticle",
+    Kind.BACKGROUND: "BackgroundNewsArticle",
+    Kind.DISPATCH: "NewsArticle",
+}
+
+
+class SourcedWork(models.Model):
+    """The sourcing label's two fields, for any model readers see with a headline."""
+
+    sourcing = models.CharField(
+        _("sourcing"),
+        max_length=20,
+        choices=Sourcing.choices,
+        blank=True,
+        help_text=_("How we know what this says; shown next to the headline."),
+    )
+    sourcing_source = models.CharField(
+        _("named source"),
+        max_length=120,
+        blank=True,
+        help_text=_("For “According to …”: the source's name, e.g. Reuters, the Kyiv police."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.sourcing == Sourcing.ACCORDING_TO and not self.sourcing_source.strip():
+            raise ValidationError({"sourcing_source": _("Name the source.")})
+
+    @property
+    def sourcing_label(self):
+        return Sourcing.describe(self.sourcing, self.sourcing_source)
+
+
+class PublicVersion(models.Model):
+    """What editors decide about one revision's place in the article's public history.
+
+    A base of the historical records (django-simple-history's ``bases``): each revision can be
+    marked significant, so readers see it listed, or withheld (a legal removal), so they never
+    read it again, with the reason kept for the newsroom.
+    """
+
+    significant = models.BooleanField(
+        _("significant change"),
+        default=False,
+        help_text=_("Listed in the article's public history of changes."),
+    )
+    withheld_at = models.DateTimeField(_("withheld on"), null=True, blank=True)
+    withheld_reason = models.TextField(_("reason for withholding"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -94,7 +189,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(models.Model):
+class Article(SourcedWork):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -123,6 +218,13 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    kind = models.CharField(
+        _("kind of work"),
+        max_length=20,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("Shown above the headline, so readers know what they are reading."),
+    )
     published_at = models.DateTimeField(_("publication time"), default=timezone.now)
     revised_at = models.DateTimeField(
         _("significant update"),
@@ -146,9 +248,30 @@ class Article(models.Model):
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_alt = models.CharField(_("image description (alt text)"), max_length=250, blank=True)
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    hero_sensitive = models.BooleanField(
+        _("sensitive image"),
+        default=False,
+        help_text=_(
+            "Graphic content: readers see it blurred, with the warning, until they choose to "
+            "see it; link previews and feeds never show it."
+        ),
+    )
+    hero_warning = models.CharField(
+        _("warning"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, in a few words, e.g. “Bodies of civilians”."),
+    )
+    # A sensitive image blurred at save time: {"width", "height", "jpeg", "webp"}.
+    hero_blurred = models.JSONField(default=dict, blank=True, editable=False)
     hero_credit = models.CharField(_("credit"), max_length=150, blank=True)
     # Made at upload time (see articles.images), so pages build srcset without a query.
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
+    backstory = models.TextField(
+        _("how we worked"),
+        blank=True,
+        help_text=_("How the information was gathered and checked; shown under the article."),
+    )
     pinned_related = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -177,7 +300,7 @@ class Article(models.Model):
     objects = ArticleManager()
     # The lock counter and the search vector are not history: a restored revision keeps the
     # current count, and the index follows the text.
-    history = HistoricalRecords(excluded_fields=["version", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["version", "search_vector"], bases=[PublicVersion])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -230,6 +353,7 @@ class Article(models.Model):
         return reverse("articles:short", kwargs={"pk": self.pk})
 
     def clean(self):
+        super().clean()
         if self.hero_image and not self.hero_alt.strip():
             raise ValidationError(
                 {"hero_alt": _("Describe the image for readers who cannot see it.")}
@@ -242,6 +366,11 @@ class Article(models.Model):
         while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, suffix = f"{base}-{suffix}", suffix + 1
         return slug
+
+    @property
+    def schema_type(self):
+        """The schema.org type of the JSON-LD: the kind's, or NewsArticle."""
+        return Kind(self.kind).schema_type if self.kind else "NewsArticle"
 
     @property
     def is_revised(self):
