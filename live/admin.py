@@ -43,7 +43,16 @@ class LiveUpdateForm(forms.ModelForm):
 
     class Meta:
         model = LiveUpdate
-        fields = ["title", "body", "is_key", "author", "image", "image_alt"]
+        fields = [
+            "title",
+            "body",
+            "is_key",
+            "sourcing",
+            "sourcing_source",
+            "author",
+            "image",
+            "image_alt",
+        ]
 
 
 @admin.register(LiveCoverage)

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from articles import dayindex
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
-from articles.models import Article, Author
+from articles.models import Article, Author, SourcedWork
 from stories.models import StoryPiece
 
 # Updates on the live article's page, and on each page of earlier ones.
@@ -168,9 +168,12 @@ class LiveUpdateQuerySet(models.QuerySet):
         return self.visible().filter(is_key=True).order_by("-pk")
 
 
-class LiveUpdate(models.Model):
+class LiveUpdate(SourcedWork):
     """One short update of a live coverage: its own row, so editors posting at once never
-    overwrite each other, and the article's lock never stands in their way."""
+    overwrite each other, and the article's lock never stands in their way.
+
+    It carries the articles' sourcing label ("Selon Reuters", "Information non confirmée").
+    """
 
     coverage = models.ForeignKey(
         LiveCoverage, models.CASCADE, related_name="updates", verbose_name=_("live coverage")
@@ -265,6 +268,7 @@ class LiveUpdate(models.Model):
         return reverse("live:update", kwargs={"pk": self.pk})
 
     def clean(self):
+        super().clean()
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {"image_alt": _("Describe the image for readers who cannot see it.")}

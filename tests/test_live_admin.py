@@ -61,6 +61,17 @@ class PostingTests(TestCase):
         self.coverage.article.refresh_from_db()
         self.assertEqual(self.coverage.article.version, version)
 
+    def test_an_update_carries_a_sourcing_label_and_a_named_source_is_required(self):
+        self.client.force_login(self.writer)
+        url = updates_url(self.coverage)
+        response = self.client.post(url, posted(sourcing="according-to"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(LiveUpdate.objects.exists())
+        self.client.post(url, posted(sourcing="according-to", sourcing_source="Reuters"))
+        self.assertEqual(LiveUpdate.objects.get().sourcing_source, "Reuters")
+        page = self.client.get(self.coverage.article.get_absolute_url())
+        self.assertContains(page, '<span class="live-update__sourcing">Selon Reuters</span>')
+
     def test_an_empty_text_is_a_form_error(self):
         self.client.force_login(self.writer)
         response = self.client.post(updates_url(self.coverage), posted(body=""))
