@@ -110,9 +110,11 @@ class Reader:
 
 
 def night(coverage, args):
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
 
+    from live import polling
     from live.models import LiveUpdate
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -183,6 +185,13 @@ def night(coverage, args):
         f"at the end: {behind} of {len(readers)} (the last change number: "
         f"{coverage.sequence})"
     )
+    if caches["default"].__class__.__name__ != "DummyCache":
+        # The night is played faster than the clock, and cache entries expire by the clock:
+        # the state, renewed at each change, is also read again once per STATE_SECONDS.
+        print(
+            f"  in a night on the clock, add the state read again every {polling.STATE_SECONDS} s"
+            f": {1 / polling.STATE_SECONDS:.3f} queries/s, whatever the number of readers"
+        )
     print(
         f"  a poll in-process: p50 {statistics.median(timings):.2f} ms, p95 {p95(timings):.2f} ms"
         f" ({polls / (total_ms / 1000):.0f} polls/s on one core)"
