@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,15 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: the page cache's generation, the search, listing and day indexes
-        # follow every save.
-        from articles import cache  # noqa: F401
+        # follow every save; a renamed tag keeps its former slug.
+        from articles import (
+            cache,  # noqa: F401
+            tags,  # noqa: F401
+        )
         from articles.dayindex import signals as day_signals  # noqa: F401
         from articles.listings import signals as listing_signals  # noqa: F401
+        from articles.permissions import name_permissions
         from articles.search import signals  # noqa: F401
+
+        # Django creates the permissions after the migrations, in English: then named again.
+        post_migrate.connect(name_permissions, dispatch_uid="articles.name_permissions")

@@ -19,6 +19,9 @@ from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import clean_and_render, share_rendition, srcset, validate_hero_image
 
+# The context variable listing the articles an article page shows (see ArticleDetailView).
+SHOWN_ARTICLES = "shown_articles"
+
 
 class ShareImage(NamedTuple):
     url: str
@@ -162,9 +165,13 @@ class ArticleQuerySet(models.QuerySet):
             return self.published()
         if state == Article.State.SCHEDULED:
             return self.scheduled()
-        if state == Article.State.DRAFT:
-            return self.filter(status=Article.Status.DRAFT)
+        if state in (Article.State.DRAFT, Article.State.REVIEW):
+            return self.filter(status=state)
         raise ValueError(f"unknown state {state!r}")
+
+    def in_review(self):
+        """Drafts their writers sent to the editors, the longest waiting first."""
+        return self.filter(status=Article.Status.REVIEW).order_by("submitted_at", "pk")
 
     def used_tags(self):
         """The tags these articles carry: of published articles, no tag known only to drafts."""
@@ -192,12 +199,14 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 class Article(SourcedWork):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("To review")
         PUBLISHED = "published", _("Published")
 
     class State(models.TextChoices):
         """What the status and the time make of an article; derived, never stored."""
 
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("To review")
         SCHEDULED = "scheduled", _("Scheduled")
         LIVE = "live", _("Live")
 
@@ -289,6 +298,13 @@ class Article(SourcedWork):
         related_name="+",
         verbose_name=_("created by"),
     )
+    submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True, editable=False)
+    review_note = models.TextField(
+        _("review note"),
+        blank=True,
+        editable=False,
+        help_text=_("What an editor asked for when sending the draft back to its writer."),
+    )
     # Optimistic locking: every save counts, and an admin form saved from an older count is refused.
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     # Drawn at save time for link previews when there is no hero image; see draw_share_card().
@@ -378,16 +394,34 @@ class Article(SourcedWork):
 
     @property
     def state(self):
-        """Draft, scheduled or live: scheduling is derived from the time, never stored."""
-        if self.status == self.Status.DRAFT:
-            return self.State.DRAFT
+        """Draft, to review, scheduled or live: scheduling follows the time, never stored."""
+        if self.status != self.Status.PUBLISHED:
+            return self.State(self.status)
         return self.State.SCHEDULED if self.published_at > timezone.now() else self.State.LIVE
+
+    def submit_for_review(self):
+        """Hand the draft to the editors; a note from an earlier review has been dealt with."""
+        self.status = self.Status.REVIEW
+        self.submitted_at = timezone.now()
+        self.review_note = ""
+
+    def send_back(self, note):
+        """Return the draft to its writer with what the editor asks for."""
+        self.status = self.Status.DRAFT
+        self.review_note = note
+
+    def was_ever_published(self):
+        """Whether readers may have seen this article: published now, or in a past revision."""
+        return self.status == self.Status.PUBLISHED or (
+            self.pk is not None and self.history.filter(status=self.Status.PUBLISHED).exists()
+        )
 
     def publish(self):
         """Publish at the time set, or now if a draft's time has passed while it was written."""
-        if self.status == self.Status.DRAFT and self.published_at < timezone.now():
+        if self.status != self.Status.PUBLISHED and self.published_at < timezone.now():
             self.published_at = timezone.now()
         self.status = self.Status.PUBLISHED
+        self.review_note = ""
 
     def unpublish(self):
         self.status = self.Status.DRAFT
@@ -503,6 +537,21 @@ class FormerSlug(models.Model):
     class Meta:
         verbose_name = _("former slug")
         verbose_name_plural = _("former slugs")
+
+    def __str__(self):
+        return self.slug
+
+
+class FormerTagSlug(models.Model):
+    """A slug a tag had before an editor renamed it or merged it into another: its old links
+    (page and feeds) redirect to the tag that took it over."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="former_slugs", verbose_name=_("tag"))
+
+    class Meta:
+        verbose_name = _("former tag slug")
+        verbose_name_plural = _("former tag slugs")
 
     def __str__(self):
         return self.slug

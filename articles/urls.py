@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from articles import converters, feeds, sitemaps, views
 from articles.cache import shared_cache
 from articles.preview import QUERY_PARAMETER
+from articles.tags import follow_former_slugs
 
 app_name = "articles"
 
@@ -34,15 +35,27 @@ urlpatterns = [
         shared_cache(views.ArticleDayArchiveView.as_view()),
         name="archive-day",
     ),
-    path("tags/<slug:slug>/", shared_cache(views.TagArticleListView.as_view()), name="tag"),
+    path(
+        "tags/<slug:slug>/",
+        shared_cache(follow_former_slugs("articles:tag")(views.TagArticleListView.as_view())),
+        name="tag",
+    ),
     path(
         "authors/<slug:slug>/", shared_cache(views.AuthorArticleListView.as_view()), name="author"
     ),
     path("a/<int:pk>/", views.short_link, name="short"),
     path("rss/", shared_cache(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("atom/", shared_cache(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
-    path("tags/<slug:slug>/rss/", shared_cache(feeds.TagFeed()), name="tag-feed-rss"),
-    path("tags/<slug:slug>/atom/", shared_cache(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    path(
+        "tags/<slug:slug>/rss/",
+        shared_cache(follow_former_slugs("articles:tag-feed-rss")(feeds.TagFeed())),
+        name="tag-feed-rss",
+    ),
+    path(
+        "tags/<slug:slug>/atom/",
+        shared_cache(follow_former_slugs("articles:tag-feed-atom")(feeds.TagAtomFeed())),
+        name="tag-feed-atom",
+    ),
     path("authors/<slug:slug>/rss/", shared_cache(feeds.AuthorFeed()), name="author-feed-rss"),
     path(
         "authors/<slug:slug>/atom/", shared_cache(feeds.AuthorAtomFeed()), name="author-feed-atom"

@@ -26,7 +26,7 @@ from taggit.models import Tag
 from articles import dayindex, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import Article, Author, AuthorListing, TagListing
+from articles.models import SHOWN_ARTICLES, Article, Author, AuthorListing, TagListing
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -97,7 +97,11 @@ class DatedListingMixin(PublishedArticleMixin):
         return date_list
 
     def paginate_queryset(self, queryset, page_size):
-        dated = dayindex.DatedArticles(queryset, *self.period())
+        # The page asked for, as the paginator will read it (the page cache made it canonical):
+        # the day index then finds its first day and the period's total in one query.
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        start = (int(page) - 1) * page_size if str(page).isdecimal() else 0
+        dated = dayindex.DatedArticles(queryset, *self.period(), start=start)
         return super().paginate_queryset(dated, page_size)
 
 
@@ -202,14 +206,23 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["related_articles"] = list(self.object.related())
+        # Every article the page shows a piece of; template tags of other apps (a story's
+        # thread) add theirs, so that Last-Modified follows them as well.
+        context[SHOWN_ARTICLES] = [self.object, *context["related_articles"]]
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        # The page changes with the article and with its related list; ConditionalGetMiddleware
-        # answers 304 from this header and from the ETag of the content.
+        # The page changes with the article and with what it shows of others: Last-Modified is
+        # the newest of their changes once the page is rendered; ConditionalGetMiddleware
+        # answers 304 from it and from the ETag of the content.
         response = super().render_to_response(context, **response_kwargs)
-        changed = max(a.last_modified for a in [self.object, *context["related_articles"]])
-        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        shown = context[SHOWN_ARTICLES]
+
+        def last_modified(response):
+            changed = max(article.last_modified for article in shown)
+            response.headers["Last-Modified"] = http_date(changed.timestamp())
+
+        response.add_post_render_callback(last_modified)
         return response
 
 

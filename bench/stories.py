@@ -95,11 +95,11 @@ def main():
         return run(sql, *rest)
 
     with connection.execute_wrapper(count):
-        latest_piece_elsewhere(middle, story_threads(middle))
+        latest_piece_elsewhere(middle, story_threads({}, middle))
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        latest_piece_elsewhere(middle, story_threads(middle))
+        latest_piece_elsewhere(middle, story_threads({}, middle))
         timings.append((time.perf_counter() - started) * 1000)
     name = '"In this thread" alone'
     print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")

@@ -3,7 +3,9 @@
 import multiprocessing
 import os
 
-bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+# Loopback unless an application server behind Varnish on another machine names its private
+# address; never a public one (deploy/README.md).
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = 30

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -96,6 +97,7 @@ def change_form_data(article, **changes):
         "authors": [author.pk for author in article.authors.all()],
         "tags": ", ".join(tag.name for tag in article.tags.all()),
         "edited_version": article.version,
+        "edited_at": article.updated_at.isoformat(),
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,
@@ -155,3 +157,8 @@ def sign_in(client, user):
     response = HttpResponse()
     mark_editor(response)
     client.cookies.update(response.cookies)
+
+
+def change_url(article):
+    """The admin's change form of ``article``."""
+    return reverse("admin:articles_article_change", args=[article.pk])

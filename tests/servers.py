@@ -190,3 +190,108 @@ def nginx(upstream_port, static_root):
         command = [binary, "-c", str(conf), "-p", folder, "-g", "daemon off;"]
         with process(command, port, Path(folder) / "nginx.log"):
             yield f"http://127.0.0.1:{port}"
+
+
+def postgres_programs():
+    """The folder of PostgreSQL's server programs (Debian's postgresql package), or None."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"))
+    return found[-1].parent if found else None
+
+
+def as_postgres(command):
+    """PostgreSQL refuses to run as root: under root, run ``command`` as the postgres user."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def postgres_pair():
+    """A PostgreSQL primary and a streaming replica made from it with pg_basebackup, each on
+    a free port; yields (primary URL, replica URL) to a database named newsroom on each."""
+    programs = postgres_programs()
+    require(programs, "PostgreSQL's server programs are not installed (apt-get install postgresql)")
+    with readable_folder("newsroom-postgres-") as folder:
+        folder = Path(folder)
+        if os.geteuid() == 0:
+            shutil.chown(folder, "postgres")
+        primary, replica = folder / "primary", folder / "replica"
+        primary_port, replica_port = free_port(), free_port()
+
+        def run(program, *arguments, check=True):
+            command = as_postgres([str(programs / program), *arguments])
+            return subprocess.run(command, check=check, capture_output=True)
+
+        run("initdb", "-D", str(primary), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        with (primary / "pg_hba.conf").open("a") as hba:
+            hba.write("host replication postgres 127.0.0.1/32 trust\n")
+
+        def server(data, port):
+            command = [
+                str(programs / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={folder}",
+                "-c",
+                "fsync=off",
+            ]
+            return process(as_postgres(command), port, folder / f"{data.name}.log")
+
+        def wait_until_ready(port):
+            """Listening is not ready: a server starting up refuses connections for a while."""
+            deadline = time.monotonic() + 30
+            while run(
+                "pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port), check=False
+            ).returncode:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"PostgreSQL on {port} not ready after 30 s")
+                time.sleep(0.1)
+
+        with server(primary, primary_port):
+            wait_until_ready(primary_port)
+            run(
+                "pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary_port),
+                "-U",
+                "postgres",
+                "-D",
+                str(replica),
+                "-R",  # a standby, streaming from the primary
+                "-X",
+                "stream",
+            )
+            with server(replica, replica_port):
+                wait_until_ready(replica_port)
+                run(
+                    "createdb",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(primary_port),
+                    "-U",
+                    "postgres",
+                    "newsroom",
+                )
+                yield (
+                    f"postgres://postgres@127.0.0.1:{primary_port}/newsroom",
+                    f"postgres://postgres@127.0.0.1:{replica_port}/newsroom",
+                )
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A Redis server of the test's own, keeping nothing on disk; yields its URL."""
+    binary = shutil.which("redis-server")
+    require(binary, "redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="newsroom-redis-") as folder:
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        command += ["--appendonly", "no", "--dir", folder]
+        with process(command, port, Path(folder) / "redis.log"):
+            yield f"redis://127.0.0.1:{port}/0"

@@ -82,3 +82,22 @@ class DeepHomePageTests(TestCase):
     def test_pages_past_the_last_are_not_found(self):
         response = self.client.get(reverse("articles:home"), {"page": 4})
         self.assertEqual(response.status_code, 404)
+
+    def test_pages_start_at_the_right_article_with_todays_scheduled_ones_left_out(self):
+        noon = datetime(2024, 10, 27, 11, 0, tzinfo=UTC)  # 12:00 in Paris
+        with time_machine.travel(noon, tick=False):
+            Article.objects.all().delete()
+            today = make_archive(14, start=noon - timedelta(minutes=1))
+            # make_archive spaces them an hour apart: the last ones fall on the day before.
+            make_article(published_at=noon + timedelta(hours=2))
+            yesterday = make_archive(10, start=noon - timedelta(days=1, hours=12))
+            shown = sorted(today + yesterday, key=lambda a: a.published_at, reverse=True)
+            for number in (1, 2):  # page 2 starts inside today, after its scheduled article
+                with self.subTest(page=number):
+                    response = self.client.get(reverse("articles:home"), {"page": number})
+                    expected = shown[(number - 1) * 12 : number * 12]
+                    self.assertEqual(list(response.context["articles"]), expected)
+                    self.assertContains(response, f"Page {number} sur 2")
+            self.assertEqual(
+                self.client.get(reverse("articles:home"), {"page": 3}).status_code, 404
+            )

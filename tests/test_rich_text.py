@@ -1,5 +1,6 @@
 """The body editor, and the server-side sanitising that holds whatever the browser sends."""
 
+import json
 import re
 
 from django.test import TestCase
@@ -76,3 +77,43 @@ class EditorUnderCspTests(TestCase):
     def test_reader_pages_carry_no_nonce(self):
         response = self.client.get(make_article().get_absolute_url())
         self.assertNotIn("nonce", response["Content-Security-Policy"])
+
+
+class EditorOffersWhatTheSanitiserKeepsTests(TestCase):
+    def config(self):
+        widget = ArticleAdminForm()["body"]
+        return json.loads(
+            re.search(r"data-django-prose-editor-\w+=\"([^\"]+)\"", str(widget))
+            .group(1)
+            .replace("&quot;", '"')
+        )
+
+    def test_no_open_in_new_window_and_no_list_numbering_styles(self):
+        extensions = self.config()["extensions"]
+        self.assertIs(extensions["Link"]["enableTarget"], False)
+        self.assertIs(extensions["OrderedList"]["enableListAttributes"], False)
+
+    def test_what_a_link_dialog_could_add_is_what_the_sanitiser_keeps(self):
+        link = '<a href="https://a.example/" target="_blank">x</a>'
+        body = make_article(body=f'<ol type="a" start="3"><li>{link}</li></ol>').body
+        self.assertEqual(
+            body, '<ol><li><a href="https://a.example/" rel="noopener noreferrer">x</a></li></ol>'
+        )
+
+
+class EditorSpeaksFrenchTests(TestCase):
+    def test_every_toolbar_button_has_a_french_name(self):
+        self.client.force_login(make_user("Éditeurs"))
+        response = self.client.get(reverse("admin:articles_article_add"))
+        widget = response.context["adminform"].form["body"]
+        labels = json.loads(widget.field.widget.attrs["data-toolbar-labels"])
+        self.assertEqual(labels["bold"], "Gras")
+        self.assertEqual(labels["heading 2"], "Intertitre")
+        self.assertEqual(labels["blockquote"], "Citation")
+        self.assertTrue(all(label and label != name for name, label in labels.items()))
+
+    def test_the_editors_dialogs_come_with_their_french_catalogue(self):
+        self.client.force_login(make_user("Éditeurs"))
+        response = self.client.get(reverse("admin:articles_article_jsi18n"))
+        self.assertContains(response, "Modifier le lien")
+        self.assertContains(response, "Mettre \\u00e0 jour")

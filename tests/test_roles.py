@@ -12,14 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import EMPTY_INLINES, change_form_data, make_article, make_author, make_user
+from tests.factories import (
+    EMPTY_INLINES,
+    change_form_data,
+    change_url,
+    make_article,
+    make_author,
+    make_user,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 CHANGELIST = reverse("admin:articles_article_changelist")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 class RoleGroupsTests(TestCase):
@@ -86,11 +89,16 @@ class WriterTests(TestCase):
         live.refresh_from_db()
         self.assertEqual(live.title, "En ligne")
 
-    def test_articles_of_others_are_out_of_reach(self):
+    def test_articles_of_others_are_read_only(self):
         other = make_article(status=Article.Status.DRAFT, created_by=make_user("Rédacteurs"))
-        response = self.client.get(CHANGELIST)
-        self.assertNotContains(response, other.title)
-        self.assertEqual(self.client.get(change_url(other)).status_code, 302)
+        self.assertContains(self.client.get(CHANGELIST), other.title)
+        response = self.client.get(change_url(other))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.context["has_change_permission"])
+        self.assertNotContains(response, 'name="_save"')
+        self.client.post(change_url(other), change_form_data(other, title="Pris"))
+        other.refresh_from_db()
+        self.assertNotEqual(other.title, "Pris")
 
     def test_restoring_a_published_revision_does_not_publish(self):
         article = make_article(created_by=self.writer)

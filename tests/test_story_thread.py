@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from django.test import TestCase
 from django.utils import timezone
+from django.utils.http import http_date
 
 from articles.models import Article
+from stories.templatetags.stories import story_threads
 from tests.factories import make_article, make_story
 
 
@@ -53,6 +55,25 @@ class InThisThreadTests(TestCase):
         self.assertContains(response, "First piece")
         response = self.client.get(self.first.get_absolute_url())
         self.assertNotContains(response, 'rel="prev"')
+
+    def test_each_story_gets_its_own_neighbours_when_pieces_share_stories(self):
+        # "Between" is in both stories: the middle piece's previous one in "Le front" only.
+        between = make_article(title="Between", published_at=days_ago(2.5))
+        self.story.pieces.create(article=between)
+        other = make_story(articles=[self.first, between, self.middle], title="Autre fil")
+        threads = story_threads({}, self.middle)
+        self.assertEqual(
+            [(t.story, t.previous, t.next) for t in threads],
+            [(other, between, None), (self.story, between, self.last)],
+        )
+        threads = story_threads({}, self.first)
+        self.assertEqual([(t.previous, t.next) for t in threads], [(None, between)] * 2)
+
+    def test_last_modified_follows_the_pieces_either_side(self):
+        self.last.standfirst = "Mis à jour."
+        self.last.save()
+        response = self.client.get(self.middle.get_absolute_url())
+        self.assertEqual(response["Last-Modified"], http_date(self.last.updated_at.timestamp()))
 
     def test_article_outside_any_story_has_no_thread(self):
         response = self.client.get(make_article().get_absolute_url())

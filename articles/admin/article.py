@@ -1,18 +1,25 @@
 """The article admin: its shape at a glance; the rules live in the mixins it is made of."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.i18n import JavaScriptCatalog
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles import search
+from articles.admin.autosave import AutosaveMixin
+from articles.admin.conflict import ConflictMixin
 from articles.admin.csp import RichTextCSPMixin
 from articles.admin.extensions import ExtensibleMixin
 from articles.admin.filters import StateFilter
 from articles.admin.forms import ArticleAdminForm, ArticleAutocomplete
 from articles.admin.history import HistoryMixin
+from articles.admin.review import ReviewMixin
 from articles.admin.roles import RolesMixin
 from articles.admin.titles import FrenchTitlesMixin
 from articles.links import absolute_url
@@ -31,6 +38,9 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(
     RolesMixin,
+    ReviewMixin,
+    AutosaveMixin,
+    ConflictMixin,
     RichTextCSPMixin,
     HistoryMixin,
     ExtensibleMixin,
@@ -66,10 +76,11 @@ class ArticleAdmin(
                     "pinned_related",
                     "preview_link",
                     "edited_version",
+                    "edited_at",
                 ]
             },
         ),
-        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "kept_image"]}),
     ]
     readonly_fields = ["revised_at", "preview_link"]
     # Roles (see RolesMixin): preview links are sent out by editors only; corrections belong
@@ -78,8 +89,33 @@ class ArticleAdmin(
     publishing_fields = ["status", "published_at"]
     editor_inlines = [CorrectionInline]
 
+    @property
+    def media(self):
+        desk = forms.Media(
+            # The editor's dialogs in French (django-prose-editor's catalogue), then ours.
+            js=[reverse("admin:articles_article_jsi18n"), "admin/articles/article_form.js"],
+            css={"all": ["admin/articles/desk.css"]},
+        )
+        return super().media + desk
+
+    def get_urls(self):
+        catalog = JavaScriptCatalog.as_view(packages=["django_prose_editor"])
+        return [
+            path("jsi18n/", self.admin_site.admin_view(catalog), name="articles_article_jsi18n"),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors", "tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Django's search, and the reader's: words match whatever their accents and case."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        query = search.parse(search_term)
+        if query:
+            matches = Article.objects.search(query).order_by().values("pk")
+            results = results | queryset.filter(pk__in=matches)
+        return results, may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -130,7 +166,7 @@ class ArticleAdmin(
             return "–"
         url = absolute_url(preview_url(obj))
         return format_html(
-            '<a href="{}">{}</a><br>{}',
+            '<a href="{}" target="_blank" rel="noopener">{}</a><br>{}',
             url,
             url,
             _("Anyone with this link can read the article for %(days)d days.")

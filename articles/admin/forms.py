@@ -1,26 +1,47 @@
 """The article form: rich text, checked image, safe id choices and the lock counter."""
 
+import json
+
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
+from articles.admin.kept_image import KeptImageMixin
 from articles.images import validate_hero_image
 from articles.models import Article
 
-# What the editor offers; articles.html.sanitize() is still what the server keeps.
+# What the editor offers is what articles.html.sanitize() keeps: no link target ("open in a
+# new window"), no list numbering styles.
 BODY_EXTENSIONS = {
     "Paragraph": True,
     "HardBreak": True,
     "Heading": {"levels": [2, 3]},
     "BulletList": True,
-    "OrderedList": True,
+    "OrderedList": {"enableListAttributes": False},
     "ListItem": True,
     "Bold": True,
     "Italic": True,
-    "Link": {"protocols": ["http", "https", "mailto"]},
+    "Link": {"protocols": ["http", "https", "mailto"], "enableTarget": False},
     "Blockquote": True,
     "History": True,
+}
+# The editor's toolbar names its buttons in English, with no catalogue to translate them:
+# static/admin/articles/article_form.js puts these names in their place.
+TOOLBAR_LABELS = {
+    "paragraph": _("Paragraph"),
+    "heading 2": _("Heading"),
+    "heading 3": _("Subheading"),
+    "unordered list": _("Bulleted list"),
+    "ordered list": _("Numbered list"),
+    "blockquote": _("Quote"),
+    "bold": _("Bold"),
+    "italic": _("Italic"),
+    "insert link": _("Add a link"),
+    "remove link": _("Remove the link"),
+    "undo": _("Undo"),
+    "redo": _("Redo"),
 }
 
 
@@ -57,6 +78,17 @@ class IdsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class IdField(forms.ModelChoiceField):
+    """A choice of one row, whose impossible id is a form error before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class ArticleAutocomplete(AutocompleteSelectMultiple):
     """Django's autocomplete, minus what no id can be.
 
@@ -67,11 +99,13 @@ class ArticleAutocomplete(AutocompleteSelectMultiple):
         return super().optgroups(name, [pk for pk in value if is_id(pk)], attr)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
     """The article form, with the lock counter it was loaded at and a "significant" flag."""
 
-    body = ProseEditorFormField(label=_("body"), config={"extensions": BODY_EXTENSIONS})
+    body = ProseEditorFormField(label=capfirst(_("body")), config={"extensions": BODY_EXTENSIONS})
     edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The last save the form was loaded from, to show a refused editor what changed since.
+    edited_at = forms.CharField(widget=forms.HiddenInput, required=False)
     significant_update = forms.BooleanField(
         label=_("Significant update"),
         required=False,
@@ -105,6 +139,14 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edited_version"].initial = self.instance.version
+        if self.instance.updated_at:
+            self.fields["edited_at"].initial = self.instance.updated_at.isoformat()
+        self.fields["body"].widget.attrs.update(
+            {
+                "data-toolbar-labels": json.dumps({k: str(v) for k, v in TOOLBAR_LABELS.items()}),
+                "data-label": str(self.fields["body"].label),
+            }
+        )
 
     def clean(self):
         cleaned_data = super().clean()

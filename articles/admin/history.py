@@ -1,4 +1,5 @@
-"""An article's revisions: comparing two, and restoring one without touching publication."""
+"""An article's revisions: listed with their changes, compared, and restored without
+touching publication."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from articles.admin.changes import changes, with_changes
 from articles.models import Article
 
 # What restoring a revision leaves as it is now (see HistoryMixin.get_form).
@@ -18,6 +20,8 @@ class HistoryMixin:
     """Compare and restore for a SimpleHistoryAdmin of articles."""
 
     compare_template = "admin/articles/article/compare.html"
+    object_history_list_template = "admin/articles/article/object_history_list.html"
+    history_list_per_page = 50
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
@@ -35,6 +39,24 @@ class HistoryMixin:
             current = Article.objects.filter(pk=obj.pk).values(*KEPT_ON_RESTORE).first()
             vars(obj).update(current or {})
         return super().get_form(request, obj, **kwargs)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        """Each revision on the page with what it changed, word by word (see changes.py).
+
+        The revision just before the page's last is the one more query this needs.
+        """
+        records = list(historical_records)
+        older = None
+        if records:
+            last = records[-1]
+            older = (
+                type(last)
+                .objects.filter(id=last.id, history_date__lte=last.history_date)
+                .exclude(pk=last.pk)
+                .order_by("-history_date", "-pk")
+                .first()
+            )
+        with_changes(records, older)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a revision is a change: viewing an article's history must not be enough.
@@ -61,9 +83,6 @@ class HistoryMixin:
 
         # Without a choice (or with a bad one), the last change: the two latest revisions.
         old, new = chosen("old", latest[-1]), chosen("new", latest[0])
-        changes = (
-            new.diff_against(old, excluded_fields=["updated_at"]).changes if old != new else []
-        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare revisions: %s") % obj,
@@ -72,9 +91,6 @@ class HistoryMixin:
             "old": old,
             "new": new,
             "records": records,
-            "changes": [
-                (Article._meta.get_field(change.field).verbose_name, change.old, change.new)
-                for change in changes
-            ],
+            "changes": changes(old, new) if old != new else [],
         }
         return TemplateResponse(request, self.compare_template, context)

@@ -1,6 +1,7 @@
 """Writers and editors: the one rule every part of the article admin asks.
 
-Rédacteurs write and edit their own drafts. Éditeurs (and superusers) hold
+Rédacteurs write and edit their own drafts, send them for review, read their colleagues'
+articles and delete their own drafts that readers never saw. Éditeurs (and superusers) hold
 ``articles.publish_article``: they edit every article, and alone publish, unpublish and schedule.
 """
 
@@ -23,6 +24,13 @@ def can_change(user, article):
     )
 
 
+def can_delete(user, article):
+    """Editors delete any article; a writer, only a draft of their own never published."""
+    if is_editor(user):
+        return True
+    return can_change(user, article) and not article.was_ever_published()
+
+
 def check_publishing_rights(article):
     """A last line behind the read-only fields: without the permission, status never moves.
 
@@ -39,6 +47,9 @@ def check_publishing_rights(article):
 class RolesMixin:
     """The rule applied to a ModelAdmin, configured by class attributes.
 
+    Everyone on the desk lists and opens every article; what they may not change they see
+    read-only.
+
     ``editor_fields`` are shown to editors only, ``publishing_fields`` are read-only for
     writers, and ``editor_inlines`` appear to editors on an existing article.
     """
@@ -47,22 +58,15 @@ class RolesMixin:
     publishing_fields = ()
     editor_inlines = ()
 
-    def get_queryset(self, request):
-        articles = super().get_queryset(request)
-        if is_editor(request.user):
-            return articles
-        # A Rédacteur works on their own articles only.
-        return articles.filter(created_by=request.user)
-
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or can_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.has_change_permission(
-            request, obj
-        )
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or can_delete(request.user, obj)
 
     def has_publish_permission(self, request):
         return is_editor(request.user)

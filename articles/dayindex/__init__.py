@@ -13,8 +13,21 @@ from copy import copy
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, Max, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Greatest, Trunc, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    Subquery,
+    Sum,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from articles.dayindex.models import PublicationDay
@@ -103,15 +116,16 @@ def nearest(before=None, since=None):
 
 
 def periods(kind, first=None, after=None, ordering="ASC"):
-    """The years, months or days (``kind``) between these days that show articles now."""
-    days = shown_days(first, after)
-    order = "period" if ordering == "ASC" else "-period"
-    return list(
-        days.annotate(period=Trunc("day", kind, output_field=DateField()))
-        .order_by(order)
-        .values_list("period", flat=True)
-        .distinct()
-    )
+    """The years, months or days (``kind``) between these days that show articles now.
+
+    Read from the stored day and month columns: truncating each day in SQL costs SQLite a
+    Python call per row (2,500 of them, 10 ms, for the home page's years).
+    """
+    column = "day" if kind == "day" else "month"
+    days = shown_days(first, after).order_by(column if ordering == "ASC" else f"-{column}")
+    found = days.values_list(column, flat=True).distinct()
+    # dict.fromkeys: the years of the months, in the months' order, each once.
+    return list(dict.fromkeys(truncate(day, kind) for day in found))
 
 
 def month_totals(before):
@@ -129,69 +143,112 @@ def month_totals(before):
     )
 
 
+def scheduled_today(today):
+    """How many of today's articles with the published status are still to appear."""
+    return Coalesce(
+        Subquery(
+            articles_of(today, today + timedelta(days=1))
+            .filter(published_at__gt=timezone.now())
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def shown(today):
+    """A day's articles that readers see now: today's scheduled ones are subtracted."""
+    return Case(
+        When(day=today, then=F("published") - scheduled_today(today)),
+        default=F("published"),
+        output_field=IntegerField(),
+    )
+
+
 def shown_counts(first=None, after=None):
     """(day, articles readers see now) of the days between these, newest first.
 
-    Few rows (one a day of the archive's life, not one an article), read in one query; today's
-    scheduled articles are subtracted from today's count.
+    Few rows (one a day of the archive's life, not one an article), read in one query.
     """
     today = timezone.localdate()
-    scheduled = (
-        articles_of(today, today + timedelta(days=1))
-        .filter(published_at__gt=timezone.now())
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
-        days_of(first, after)
-        .filter(day__lte=today)
-        .annotate(scheduled=Coalesce(Subquery(scheduled), 0))
-        .order_by("-day")
-        .values_list("day", "published", "scheduled")
-    )
-    return [(day, n - scheduled if day == today else n) for day, n, scheduled in rows]
+    rows = days_of(first, after).filter(day__lte=today).annotate(shown=shown(today))
+    return list(rows.order_by("-day").values_list("day", "shown"))
 
 
 def count(first=None, after=None):
     """How many articles readers see now between these days (either end open)."""
-    return sum(n for _, n in shown_counts(first, after))
+    today = timezone.localdate()
+    days = days_of(first, after).filter(day__lte=today).annotate(shown=shown(today))
+    return days.aggregate(total=Coalesce(Sum("shown"), 0))["total"]
 
 
 class DatedArticles:
     """The published articles of a period, newest first, as Django's Paginator takes them.
 
-    The day counts find the day where a page starts; the page's ids are then read from the
-    (status, published_at, id) index from the end of that day, skipping at most that day's
-    earlier articles. Page 1 and page 8,000 cost the same: the day counts are one row a day.
+    One query over the day counts finds both the period's total and the day where the page
+    starts: each day's running total, newest first, up to the first day that reaches past the
+    page's ``start``, which the view passes in since the paginator asks for the count first.
+    The page's ids are then read from the (status, published_at, id) index from the end of that
+    day, skipping at most that day's earlier articles. Page 1 and page 8,000 cost the same, and
+    no day row is read past the page's (converting 2,500 dates cost the home page 5 ms).
     """
 
     ordered = True
 
-    def __init__(self, articles, first=None, after=None):
-        self.articles, self.first = articles, first
-        self.days = shown_counts(first, after)
+    def __init__(self, articles, first=None, after=None, start=0):
+        self.articles, self.first, self.after, self.start = articles, first, after, start
+        self.located = {}
 
     def for_listing(self):
         listing = copy(self)
         listing.articles = self.articles.for_listing()
         return listing
 
+    def locate(self, start):
+        """(day, articles of that day before ``start``, period's total); None past the end."""
+        if start not in self.located:
+            today = timezone.localdate()
+            days = days_of(self.first, self.after).filter(day__lte=today)
+            # Today's scheduled articles are counted in today's row, the newest, so every
+            # running total, newest first, holds them: subtracting them from each is exact.
+            rows = (
+                days.annotate(
+                    running=Window(Sum("published"), order_by=F("day").desc()),
+                    scheduled=scheduled_today(today),
+                    total=Subquery(days.values(total=Func("published", function="SUM"))),
+                )
+                # The one day whose running total reaches past ``start``: the window stops
+                # there, without reading the older days.
+                .filter(
+                    running__gt=F("scheduled") + start,
+                    running__lte=F("published") + F("scheduled") + start,
+                )
+                .values_list("day", "published", "running", "scheduled", "total")
+            )
+            row = next(iter(rows[:1]), None)
+            if row:
+                day, published, running, scheduled, total = row
+                before = 0 if day == today else running - published - scheduled
+                row = (day, start - before, total - scheduled)
+            self.located[start] = row
+        return self.located[start]
+
     def count(self):
-        return sum(n for _, n in self.days)
+        located = self.locate(self.start)
+        # Past the end, or nothing to list: the total alone (a 404, or an empty page).
+        return located[2] if located else count(self.first, self.after)
 
     def exists(self):
         return self.count() > 0
 
     def __getitem__(self, page):
         start, size = page.start or 0, page.stop - (page.start or 0)
-        skipped = 0
-        for day, n in self.days:
-            if start < skipped + n:
-                return self.page(day, start - skipped, size)
-            skipped += n
-        return self.articles.none()
+        located = self.locate(start)
+        if located is None:
+            return self.articles.none()
+        return self.page(located[0], located[1], size)
 
     def page(self, day, offset, size):
         """``size`` articles from the ``offset``-th newest of those up to the end of ``day``."""

