@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles import search
-from articles.models import Author
+from articles.models import Author, Kind, Sourcing
 
 DATE_ERROR = _("Give dates as YYYY-MM-DD, for example 2024-10-31.")
 NAME_LENGTH = 120  # the longest tag (100) or author name (120)
@@ -66,6 +66,18 @@ class SearchForm(forms.Form):
         label=_("Author"),
         widget=forms.TextInput(attrs={"list": "search-author-choices", "autocomplete": "off"}),
     )
+    kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        required=False,
+        choices=[("", _("All kinds")), *Kind.choices],
+        error_messages={"invalid_choice": _("Choose a kind of work from the list.")},
+    )
+    sourcing = forms.ChoiceField(
+        label=_("Sourcing"),
+        required=False,
+        choices=[("", _("Any sourcing")), *Sourcing.choices],
+        error_messages={"invalid_choice": _("Choose a sourcing from the list.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="search-%s", label_suffix="", **kwargs)
@@ -90,12 +102,48 @@ class SearchForm(forms.Form):
         return search.parse(self.cleaned_data["q"])
 
     def filter(self, articles):
-        """``articles`` narrowed to the tag, author and (Paris) dates asked for."""
+        """``articles`` narrowed to the tag, author, kind, sourcing and (Paris) dates asked for."""
         data = self.cleaned_data
         lookups = {
             "tags": data["tag"],
             "authors": data["author"],
+            "kind": data["kind"],
+            "sourcing": data["sourcing"],
             "published_at__date__gte": data["from"],
             "published_at__date__lte": data["to"],
         }
         return articles.filter(**{key: value for key, value in lookups.items() if value})
+
+
+class VersionChoiceForm(forms.Form):
+    """Two versions of an article's public history to compare; ``to`` empty is the current one.
+
+    Unbound, it stands for the default comparison: the last change of substance, that is the
+    version before the latest listed one (or the only one) against the article as it is now.
+    """
+
+    CURRENT = ""
+
+    def __init__(self, history, *args, **kwargs):
+        super().__init__(*args, auto_id="compare-%s", label_suffix="", **kwargs)
+        self.versions = {str(version.pk): version for version in history.readable_versions}
+        choices = [(pk, str(version)) for pk, version in reversed(self.versions.items())]
+        readable = list(self.versions)
+        default_old = readable[-2] if len(readable) > 1 else (readable or [None])[0]
+        # "from" is a Python keyword, so these two cannot be declared as class attributes.
+        self.fields["from"] = forms.ChoiceField(
+            label=_("Before"), choices=choices, initial=self.initial.get("from", default_old)
+        )
+        self.fields["to"] = forms.ChoiceField(
+            label=_("After"),
+            choices=[(self.CURRENT, _("Current version")), *choices],
+            required=False,
+            initial=self.initial.get("to", self.CURRENT),
+        )
+
+    def chosen(self):
+        """The two versions compared: ``(old, new)``, with None for the current article."""
+        values = (
+            self.cleaned_data if self.is_bound else {n: f.initial for n, f in self.fields.items()}
+        )
+        return self.versions.get(values["from"] or ""), self.versions.get(values["to"] or "")

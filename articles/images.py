@@ -13,7 +13,7 @@ from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -138,3 +138,36 @@ def srcset(renditions, kind):
     return ", ".join(
         f"{default_storage.url(rendition[kind])} {rendition['width']}w" for rendition in renditions
     )
+
+
+# A sensitive image's stand-in: wide enough for the article column, and so blurred that
+# nothing of what it shows can be made out (a blur by CSS alone leaves the image in the page).
+BLURRED_WIDTH = 960
+BLUR_SAMPLES = 24
+
+
+def blurred_rendition(file, name):
+    """Store a heavily blurred rendition of the image in ``file``; its ``rendition`` dict.
+
+    The image is first reduced to a few dozen pixels across, so that no detail survives
+    whatever the blur radius, then enlarged again and smoothed.
+    """
+    file.seek(0)
+    with Image.open(file) as original:
+        image = ImageOps.exif_transpose(original).convert("RGB")
+    width = min(BLURRED_WIDTH, image.width)
+    height = round(image.height * width / image.width) or 1
+    samples = (BLUR_SAMPLES, max(1, round(BLUR_SAMPLES * height / width)))
+    small = image.resize(samples, Image.Resampling.BOX)
+    blurred = small.resize((width, height), Image.Resampling.BICUBIC).filter(
+        ImageFilter.GaussianBlur(width / BLUR_SAMPLES)
+    )
+    encoded = {kind: _encode(blurred, kind.upper()) for kind in ("jpeg", "webp")}
+    stem = f"{stored_stem(name)}-blurred-{sha256(encoded['jpeg']).hexdigest()[:12]}"
+    names = {
+        kind: default_storage.save(
+            f"heroes/renditions/{stem}.{EXTENSIONS[kind.upper()]}", ContentFile(content)
+        )
+        for kind, content in encoded.items()
+    }
+    return {"width": width, "height": height, **names}

@@ -71,13 +71,14 @@ def news_article(article):
     url = absolute_url(article.get_absolute_url())
     data = {
         "@context": CONTEXT,
-        "@type": "NewsArticle",
+        "@type": article.schema_type,
         "headline": article.title,
         "description": article.standfirst,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": iso(article.published_at),
-        "dateModified": iso(article.last_modified),
+        # The last change of substance, as the page says "Updated on …": not a typo fix.
+        "dateModified": iso(article.date_modified),
         "author": [
             {
                 "@type": "Person",
@@ -99,6 +100,17 @@ def news_article(article):
         }
     if article.dateline:
         data["dateline"] = article.dateline
+    if article.backstory:
+        data["backstory"] = article.backstory
+    if corrections := article.corrections.all():
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": iso(correction.created_at),
+            }
+            for correction in corrections
+        ]
     for extend in NEWS_ARTICLE_EXTENSIONS:
         extend(article, data)
     return data

@@ -15,9 +15,9 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from articles import listings
+from articles import listings, search
 from articles.listings.models import TagListing
-from articles.models import FormerTagSlug
+from articles.models import Article, FormerTagSlug
 
 # Ids per DELETE, well under every database's limit of query parameters.
 BATCH = 500
@@ -62,7 +62,10 @@ def merge(tags, into):
         )
         delete_taggings(list(doubled.values_list("pk", flat=True)))
         TagListing.objects.filter(tagged_item__in=items).update(tag=into)
+        moved = list(items.values_list("object_id", flat=True).distinct())
         items.update(tag=into)
+        # UPDATE sends no signal: the search index learns the articles' new tag name here.
+        search.refresh_keywords(Article, moved)
         listings.refresh_counts([into.pk])
         FormerTagSlug.objects.filter(tag__in=others).update(tag=into)
         FormerTagSlug.objects.bulk_create(

@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from articles import converters, feeds, sitemaps, views
+from articles import converters, feeds, history_views, sitemaps, views
 from articles.cache import shared_cache
 from articles.preview import QUERY_PARAMETER
 from articles.tags import follow_former_slugs
@@ -19,6 +20,33 @@ urlpatterns = [
         "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/",
         shared_cache(views.ArticleDetailView.as_view(), parameters=[QUERY_PARAMETER]),
         name="detail",
+    ),
+    # An article's public history: its versions, one of them, and a comparison of two.
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/",
+        shared_cache(history_views.HistoryView.as_view()),
+        name="history",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/<int:version>/",
+        shared_cache(history_views.VersionView.as_view()),
+        name="version",
+    ),
+    # The comparison form's answer reads its query, so it is never cached: it redirects.
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/",
+        require_safe(never_cache(history_views.CompareChoiceView.as_view())),
+        name="compare-choice",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/<int:old>/",
+        shared_cache(history_views.CompareView.as_view()),
+        name="compare-current",
+    ),
+    path(
+        "articles/<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/historique/comparer/<int:old>/<int:new>/",
+        shared_cache(history_views.CompareView.as_view()),
+        name="compare",
     ),
     path(
         "archives/<yyyy:year>/",

@@ -322,7 +322,8 @@ class SearchView(PublishedArticleMixin, ListView):
         if not self.query:
             return Article.objects.none()
         articles = self.form.filter(super().get_queryset())
-        return articles.search(self.query).prefetch_related("tags")
+        # The page shows COUNT_LIMIT matches at most; one more tells the count to say "more".
+        return articles.search(self.query, newest=search.COUNT_LIMIT + 1).prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.query, **kwargs)

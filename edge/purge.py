@@ -172,6 +172,16 @@ def correction_changed(sender, instance, raw=False, **kwargs):
         purge(f"article-{instance.article_id}")
 
 
+@receiver(post_save, sender=Article.history.model, dispatch_uid="edge.purge.revision")
+def revision_changed(sender, instance, raw=False, **kwargs):
+    """A revision marked significant or withheld: the article's public history pages.
+
+    A revision's ``id`` is its article's.
+    """
+    if not raw:
+        purge(f"article-{instance.id}")
+
+
 @receiver([post_save, post_delete], sender=LiveUpdate, dispatch_uid="edge.purge.live_update")
 def live_update_changed(sender, instance, raw=False, **kwargs):
     # A coverage shares its article's id.

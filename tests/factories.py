@@ -1,5 +1,7 @@
 """Small builders for test data; every test states what it needs and nothing more."""
 
+import json
+import re
 from datetime import timedelta
 from io import BytesIO
 from itertools import count
@@ -101,8 +103,16 @@ def change_form_data(article, **changes):
         "hero_alt": article.hero_alt,
         "hero_caption": article.hero_caption,
         "hero_credit": article.hero_credit,
+        "hero_warning": article.hero_warning,
+        "kind": article.kind,
+        "sourcing": article.sourcing,
+        "sourcing_source": article.sourcing_source,
+        "backstory": article.backstory,
         **EMPTY_INLINES,
     }
+    if article.hero_sensitive:
+        # A ticked box is posted; an unticked one is not.
+        data["hero_sensitive"] = "on"
     data.update(changes)
     return data
 
@@ -157,6 +167,15 @@ def sign_in(client, user):
     response = HttpResponse()
     mark_editor(response)
     client.cookies.update(response.cookies)
+
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def structured_data(response):
+    """The page's article document (the JSON-LD that has a headline)."""
+    documents = [json.loads(text) for text in JSON_LD.findall(response.content.decode())]
+    return next(doc for doc in documents if "headline" in doc)
 
 
 def change_url(article):

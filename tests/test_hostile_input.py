@@ -126,6 +126,28 @@ def live_cases():
     yield Case(LIVE_POLL + "?after=0", {405}, method="POST")
 
 
+HISTORY_URL = SEED_URL + "historique/"  # the seed article, given a revision by the tests below
+
+
+def history_cases():
+    """An article's public history: version numbers in the path, the comparison's query."""
+    yield Case(HISTORY_URL, {200})
+    for number in ["0", "99999999", str(2**63), str(10**30), "9" * 500]:
+        yield Case(f"{HISTORY_URL}{number}/", NOT_FOUND)
+        yield Case(f"{HISTORY_URL}comparer/{number}/", NOT_FOUND)
+        yield Case(f"{HISTORY_URL}comparer/{number}/{number}/", NOT_FOUND)
+    for value in [*XSS, *SQL, "-1", "²"]:
+        yield Case(f"{HISTORY_URL}{value}/", NOT_FOUND, payload=value)
+    for value in [*BAD_PAGES, *XSS, *SQL, *BROKEN_ESCAPES, OVERLONG]:
+        # A null character is refused in any query string (PostgreSQL refuses it too).
+        expected = {400}
+        yield Case(f"{HISTORY_URL}comparer/?from={value}&to={value}", expected, payload=value)
+        yield Case(f"{HISTORY_URL}comparer/?from=1&to={value}", expected, payload=value)
+    yield Case(f"{HISTORY_URL}comparer/", {302})
+    yield Case(f"{HISTORY_URL}comparer/?from=1&from=2", {302, 400})
+    yield Case(HISTORY_URL, {405}, method="POST")
+
+
 def query_parameter_cases():
     """Payloads in the page number, and in parameters no view reads."""
     for url in LISTING_URLS:
@@ -235,6 +257,7 @@ CASES = [
     *date_cases(),
     *story_cases(),
     *live_cases(),
+    *history_cases(),
     *query_parameter_cases(),
     *traversal_cases(),
     *method_cases(),
@@ -249,6 +272,8 @@ class HostileRequestTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        # A revision of the seed for the public history's cases (fixtures leave none).
+        Article.objects.get(slug=SEED_SLUG).save()
         post_update(make_live(article=Article.objects.get(pk=1)), body="<p>Du nouveau.</p>")
 
     def send(self, case):

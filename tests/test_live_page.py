@@ -1,6 +1,5 @@
 """The live article as readers see it: updates, key events, badge, pages, links and JSON-LD."""
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -10,14 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from live.models import PAGE_SIZE, LiveUpdate
-from tests.factories import make_article, make_author, make_live, make_story, post_update
-
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
-
-
-def structured_data(response):
-    documents = [json.loads(text) for text in JSON_LD.findall(response.content.decode())]
-    return next(doc for doc in documents if "headline" in doc)
+from tests.factories import (
+    make_article,
+    make_author,
+    make_live,
+    make_story,
+    post_update,
+    structured_data,
+)
 
 
 def update_ids(response):

@@ -262,14 +262,16 @@ class FilterTests(SearchTestCase):
         response = self.search("drones", status=400, tag="nope")
         self.assertContains(
             response,
-            '<li><a href="#search-tag">Mot-clé</a> : Il n’y a pas de mot-clé « nope ».</li>',
+            '<li><a href="#search-tag">Mot-clé</a> : '
+            "Il n’y a pas de mot-clé «\u00a0nope\u00a0».</li>",
             html=True,
             status_code=400,
         )
         response = self.search("drones", status=400, author="nobody")
         self.assertContains(
             response,
-            '<li><a href="#search-author">Auteur</a> : Il n’y a pas d’auteur « nobody ».</li>',
+            '<li><a href="#search-author">Auteur</a> : '
+            "Il n’y a pas d’auteur «\u00a0nobody\u00a0».</li>",
             html=True,
             status_code=400,
         )

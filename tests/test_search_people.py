@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search
+from articles import search, tags
 from articles.models import Article
 from articles.search import spelling
 from articles.search.models import SearchTerm
@@ -49,14 +49,14 @@ class FilterByNameTests(SearchTestCase):
 
     def test_bad_values_get_a_message_that_names_the_field(self):
         for field, label, value, message in (
-            ("tag", "Mot-clé", "Nulle part", "Il n’y a pas de mot-clé « Nulle part »."),
+            ("tag", "Mot-clé", "Nulle part", "Il n’y a pas de mot-clé «\u00a0Nulle part\u00a0»."),
             (
                 "tag",
                 "Mot-clé",
                 "<b>Corée</b>/Nord?",
-                "Il n’y a pas de mot-clé « &lt;b&gt;Corée&lt;/b&gt;/Nord? ».",
+                "Il n’y a pas de mot-clé «\u00a0&lt;b&gt;Corée&lt;/b&gt;/Nord?\u00a0».",
             ),
-            ("author", "Auteur", "Personne", "Il n’y a pas d’auteur « Personne »."),
+            ("author", "Auteur", "Personne", "Il n’y a pas d’auteur «\u00a0Personne\u00a0»."),
             ("author", "Auteur", "x" * 121, "Aucun nom n’est aussi long."),
         ):
             with self.subTest(field=field, value=value):
@@ -150,6 +150,12 @@ class KeywordTests(SearchTestCase):
         self.assertEqual(author_articles, [article])
         self.assertEqual(self.titles("kovalenko"), [])
         self.assertEqual(self.titles("marioupol"), [])
+
+    def test_a_merged_tag_gives_its_articles_the_new_name(self):
+        article = make_article(title="Sans rapport", tags=["Marioupol"])
+        tags.merge([Tag.objects.get(name="Marioupol")], into=Tag.objects.get(name="Russie"))
+        self.assertEqual(self.titles("marioupol"), [])
+        self.assertIn(article.title, self.titles("russie"))
 
     def test_rebuild_indexes_keywords(self):
         search.engine().clear()

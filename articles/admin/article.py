@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from articles.admin.extensions import ExtensibleMixin
 from articles.admin.filters import StateFilter
 from articles.admin.forms import ArticleAdminForm, ArticleAutocomplete
 from articles.admin.history import HistoryMixin
+from articles.admin.public_history import revisions_link
 from articles.admin.review import ReviewMixin
 from articles.admin.roles import RolesMixin
 from articles.admin.titles import FrenchTitlesMixin
@@ -62,7 +62,22 @@ class ArticleAdmin(
     object_history_template = "admin/articles/article/object_history.html"
     fieldset_keys = ["text", "publication", "image"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dateline", "standfirst", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "slug",
+                    "dateline",
+                    "standfirst",
+                    "sourcing",
+                    "sourcing_source",
+                    "body",
+                    "backstory",
+                ]
+            },
+        ),
         (
             None,
             {
@@ -75,17 +90,31 @@ class ArticleAdmin(
                     "tags",
                     "pinned_related",
                     "preview_link",
+                    "public_history",
                     "edited_version",
                     "edited_at",
                 ]
             },
         ),
-        (None, {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "kept_image"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "hero_image",
+                    "hero_alt",
+                    "hero_caption",
+                    "hero_credit",
+                    "hero_sensitive",
+                    "hero_warning",
+                    "kept_image",
+                ]
+            },
+        ),
     ]
-    readonly_fields = ["revised_at", "preview_link"]
+    readonly_fields = ["revised_at", "preview_link", "public_history"]
     # Roles (see RolesMixin): preview links are sent out by editors only; corrections belong
     # to published articles, and to editors.
-    editor_fields = ["preview_link"]
+    editor_fields = ["preview_link", "public_history"]
     publishing_fields = ["status", "published_at"]
     editor_inlines = [CorrectionInline]
 
@@ -136,7 +165,7 @@ class ArticleAdmin(
         if not change:
             obj.created_by = request.user
         if form.cleaned_data.get("significant_update"):
-            obj.revised_at = timezone.now()
+            obj.mark_significant()
         if (
             obj.status == Article.Status.PUBLISHED
             and "status" in form.changed_data
@@ -172,6 +201,10 @@ class ArticleAdmin(
             _("Anyone with this link can read the article for %(days)d days.")
             % {"days": MAX_AGE.days},
         )
+
+    @admin.display(description=_("public history"))
+    def public_history(self, obj):
+        return "–" if obj.pk is None else revisions_link(obj)
 
     @admin.action(description=_("Publish the selected articles"), permissions=["publish"])
     def publish(self, request, queryset):

@@ -115,11 +115,15 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
     class Meta:
         model = Article
         fields = [
+            "kind",
             "title",
             "slug",
             "dateline",
             "standfirst",
+            "sourcing",
+            "sourcing_source",
             "body",
+            "backstory",
             "status",
             "published_at",
             "authors",
@@ -129,6 +133,8 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
             "hero_alt",
             "hero_caption",
             "hero_credit",
+            "hero_sensitive",
+            "hero_warning",
         ]
         field_classes = {
             "hero_image": HeroImageField,

@@ -1,4 +1,6 @@
-"""Form titles that read as French."""
+"""Page titles that read as French."""
+
+from django.utils.text import capfirst
 
 
 class FrenchTitlesMixin:
@@ -10,6 +12,12 @@ class FrenchTitlesMixin:
     """
 
     add_title = change_title = view_title = None
+
+    def changelist_view(self, request, extra_context=None):
+        # Django's "Sélectionnez l'objet article à changer" reads as a machine's: the list is
+        # titled by what it lists.
+        title = capfirst(self.opts.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if add:

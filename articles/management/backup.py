@@ -101,6 +101,9 @@ def media_names():
     names = set()
     for model in (Article, Article.history.model):
         names.update(stored_names(model, ["hero_image", "share_card"], "hero_renditions"))
+        # A sensitive image's blurred stand-in: one rendition, not a list.
+        for blurred in model._base_manager.values_list("hero_blurred", flat=True).iterator():
+            names.update((blurred["jpeg"], blurred["webp"]) if blurred else ())
     for part in PARTS:
         names.update(part.media_names())
     names.discard("")

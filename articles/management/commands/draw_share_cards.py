@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from articles.models import Article
 
@@ -11,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         drawn = 0
-        for article in Article.objects.filter(hero_image="").iterator():
+        # A sensitive hero image is never a link preview: those articles need a card too.
+        needing_cards = Article.objects.filter(Q(hero_image="") | Q(hero_sensitive=True))
+        for article in needing_cards.iterator():
             before = article.share_card.name
             article.draw_share_card()
             if article.share_card.name != before:

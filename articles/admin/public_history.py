@@ -1,0 +1,90 @@
+"""Editors' say over an article's public history: which revisions are significant, and which
+are withheld (a legal removal), with the reason kept here and never shown to readers.
+
+Nothing is deleted: a withheld revision stays in the editors' history and can be restored;
+clearing its reason puts it back in the public history.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.admin.roles import is_editor
+from articles.models import Article
+
+Revision = Article.history.model
+
+
+@admin.register(Revision)
+class PublicRevisionAdmin(admin.ModelAdmin):
+    list_display = ["history_date", "title", "status", "history_user", "significant", "withheld_at"]
+    list_display_links = ["history_date"]
+    list_editable = ["significant"]
+    list_filter = ["significant", ("withheld_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["history_user"]
+    search_fields = ["title"]
+    date_hierarchy = "history_date"
+    fields = [
+        "article_link",
+        "history_date",
+        "history_user",
+        "status",
+        "title",
+        "significant",
+        "withheld_reason",
+        "withheld_at",
+    ]
+    readonly_fields = [
+        "article_link",
+        "history_date",
+        "history_user",
+        "status",
+        "title",
+        "withheld_at",
+    ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The list opens from an article's form, filtered to its revisions (?id=…).
+        return lookup == "id" or super().lookup_allowed(lookup, value, request)
+
+    # Editors alone decide what readers see; nobody adds or deletes a revision here.
+    def has_module_permission(self, request):
+        return is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Withheld while a reason is given, from the moment it is first given.
+        if obj.withheld_reason.strip():
+            obj.withheld_at = obj.withheld_at or timezone.now()
+        else:
+            obj.withheld_reason, obj.withheld_at = "", None
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("article"))
+    def article_link(self, obj):
+        """The article this is a revision of."""
+        url = reverse("admin:articles_article_change", args=[obj.id])
+        return format_html('<a href="{}">{}</a>', url, obj.title)
+
+
+def revisions_link(article):
+    """A link from an article's form to its revisions here, for an editor's decisions."""
+    url = reverse("admin:articles_historicalarticle_changelist") + f"?id={article.pk}"
+    return format_html(
+        '<a href="{}">{}</a>',
+        url,
+        _("Mark revisions significant, or withhold one from the public history"),
+    )
