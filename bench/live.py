@@ -110,9 +110,11 @@ class Reader:
 
 
 def night(coverage, args):
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
 
+    from live import polling
     from live.models import LiveUpdate
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -164,6 +166,10 @@ def night(coverage, args):
             reader.asked, reader.etag = reader.after, response["ETag"]
             reader.after = response.json()["sequence"]
     total_ms = sum(timings)
+    # Checked, not assumed: each reader's page got every change of the night.
+    coverage.refresh_from_db()
+    behind = sum(reader.after < coverage.sequence for reader in readers)
+    rate = len(poll_queries) / polls * 1000 / INTERVAL
     print(
         f"  polls {polls} ({polls / seconds:.1f}/s of the night), 304: {not_modified}; "
         f"{len(posted)} updates posted, {len(write_queries)} queries to post, correct and delete"
@@ -174,6 +180,18 @@ def night(coverage, args):
         f"{1000 * poll_db_seconds[0]:.0f} ms of database time, "
         f"{100 * 1000 * poll_db_seconds[0] / total_ms:.1f} % of the polls' time"
     )
+    print(
+        f"  at this rate 1,000 readers cost {rate:.2f} queries/s; readers behind "
+        f"at the end: {behind} of {len(readers)} (the last change number: "
+        f"{coverage.sequence})"
+    )
+    if caches["default"].__class__.__name__ != "DummyCache":
+        # The night is played faster than the clock, and cache entries expire by the clock:
+        # the state, renewed at each change, is also read again once per STATE_SECONDS.
+        print(
+            f"  in a night on the clock, add the state read again every {polling.STATE_SECONDS} s"
+            f": {1 / polling.STATE_SECONDS:.3f} queries/s, whatever the number of readers"
+        )
     print(
         f"  a poll in-process: p50 {statistics.median(timings):.2f} ms, p95 {p95(timings):.2f} ms"
         f" ({polls / (total_ms / 1000):.0f} polls/s on one core)"

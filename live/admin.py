@@ -39,11 +39,20 @@ RECENT = 30
 
 
 class LiveUpdateForm(forms.ModelForm):
-    body = ProseEditorFormField(label=_("text"), config={"extensions": UPDATE_EXTENSIONS})
+    body = ProseEditorFormField(label=_("Text"), config={"extensions": UPDATE_EXTENSIONS})
 
     class Meta:
         model = LiveUpdate
-        fields = ["title", "body", "is_key", "author", "image", "image_alt"]
+        fields = [
+            "title",
+            "body",
+            "is_key",
+            "sourcing",
+            "sourcing_source",
+            "author",
+            "image",
+            "image_alt",
+        ]
 
 
 @admin.register(LiveCoverage)
@@ -103,7 +112,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
     @editor_csp
     def updates_view(self, request, object_id):
         """The posting screen: a short form, then the latest updates with their actions."""
-        coverage = self.get_object(request, object_id)
+        coverage = self.get_object(request, object_id) if is_id(object_id) else None
         if coverage is None:
             raise Http404
         if not request.user.has_perm("live.add_liveupdate"):

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from articles import dayindex
 from articles.html import sanitize
 from articles.images import clean_and_render, srcset, validate_hero_image
-from articles.models import Article, Author
+from articles.models import Article, Author, SourcedWork
 from stories.models import StoryPiece
 
 # Updates on the live article's page, and on each page of earlier ones.
@@ -69,6 +69,7 @@ class LiveCoverage(models.Model):
     sequence = models.PositiveIntegerField(_("changes"), default=0, editable=False)
 
     objects = LiveCoverageQuerySet.as_manager()
+    _reopened = False
 
     class Meta:
         ordering = ["-started_at"]
@@ -77,6 +78,20 @@ class LiveCoverage(models.Model):
 
     def __str__(self):
         return str(self.article)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The change counter and the last update's time move with the updates (advance()),
+            # never back to what an instance read before them holds: an editor saving the
+            # settings while others post would otherwise undo their numbers.
+            kept = {"sequence"} if self._reopened else {"sequence", "last_activity_at"}
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in kept
+            ]
+        super().save(*args, **kwargs)
+        self._reopened = False
 
     def get_absolute_url(self):
         return self.article.get_absolute_url()
@@ -111,6 +126,7 @@ class LiveCoverage(models.Model):
         """Live again, and the quiet spell counts from now."""
         self.closed_at = None
         self.last_activity_at = timezone.now()
+        self._reopened = True
 
     def advance(self, posted):
         """Count one change to the updates, and return its number.
@@ -152,9 +168,12 @@ class LiveUpdateQuerySet(models.QuerySet):
         return self.visible().filter(is_key=True).order_by("-pk")
 
 
-class LiveUpdate(models.Model):
+class LiveUpdate(SourcedWork):
     """One short update of a live coverage: its own row, so editors posting at once never
-    overwrite each other, and the article's lock never stands in their way."""
+    overwrite each other, and the article's lock never stands in their way.
+
+    It carries the articles' sourcing label ("Selon Reuters", "Information non confirmée").
+    """
 
     coverage = models.ForeignKey(
         LiveCoverage, models.CASCADE, related_name="updates", verbose_name=_("live coverage")
@@ -249,6 +268,7 @@ class LiveUpdate(models.Model):
         return reverse("live:update", kwargs={"pk": self.pk})
 
     def clean(self):
+        super().clean()
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {"image_alt": _("Describe the image for readers who cannot see it.")}

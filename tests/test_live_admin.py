@@ -61,6 +61,17 @@ class PostingTests(TestCase):
         self.coverage.article.refresh_from_db()
         self.assertEqual(self.coverage.article.version, version)
 
+    def test_an_update_carries_a_sourcing_label_and_a_named_source_is_required(self):
+        self.client.force_login(self.writer)
+        url = updates_url(self.coverage)
+        response = self.client.post(url, posted(sourcing="according-to"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(LiveUpdate.objects.exists())
+        self.client.post(url, posted(sourcing="according-to", sourcing_source="Reuters"))
+        self.assertEqual(LiveUpdate.objects.get().sourcing_source, "Reuters")
+        page = self.client.get(self.coverage.article.get_absolute_url())
+        self.assertContains(page, '<span class="live-update__sourcing">Selon Reuters</span>')
+
     def test_an_empty_text_is_a_form_error(self):
         self.client.force_login(self.writer)
         response = self.client.post(updates_url(self.coverage), posted(body=""))
@@ -87,6 +98,13 @@ class PostingTests(TestCase):
         self.client.post(updates_url(self.coverage), {"reopen": "1"})
         self.coverage.refresh_from_db()
         self.assertTrue(self.coverage.is_live)
+
+    def test_an_unknown_coverage_is_a_404(self):
+        self.client.force_login(self.editor)
+        for object_id in ("999999", "abc", "9" * 40):
+            with self.subTest(object_id=object_id):
+                url = reverse("admin:live_livecoverage_updates", args=[object_id])
+                self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_a_reader_account_cannot_reach_the_screen(self):
         self.client.force_login(make_user())

@@ -1,15 +1,19 @@
 """The endpoint live pages poll: only what the reader lacks, cheap, cacheable, conditional."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from unittest import skipIf
 
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_max_age
 
 from live import polling
+from live.models import LiveCoverage, LiveUpdate
 from tests.factories import make_article, make_live, post_update
 
 
@@ -170,3 +174,38 @@ class ConcurrentPostingTests(TransactionTestCase):
         self.assertEqual(coverage.sequence, 5)
         # Committed: the state the polls read was renewed after each commit.
         self.assertEqual(polling.state(coverage.pk).sequence, 5)
+
+    def test_saving_settings_read_before_updates_keeps_their_numbers(self):
+        coverage = make_live()
+        stale = LiveCoverage.objects.get(pk=coverage.pk)
+        post_update(coverage)
+        post_update(coverage)
+        stale.close_after_hours = 12
+        stale.save()
+        coverage.refresh_from_db()
+        self.assertEqual((coverage.sequence, coverage.close_after_hours), (2, 12))
+        self.assertEqual(polling.state(coverage.pk).sequence, 2)
+
+    @skipIf(
+        connection.vendor == "sqlite",
+        "threads share SQLite's in-memory test database, whose locks fail at once instead of "
+        "waiting; tests/test_sqlite_writers.py shows writers in real processes on a file",
+    )
+    def test_editors_posting_at_the_same_moment_each_get_their_update_and_number(self):
+        """Four threads, each with its own database connection, post ten updates each."""
+        coverage = make_live()
+
+        def editor():
+            try:
+                for _ in range(10):
+                    post_update(LiveCoverage.objects.get(pk=coverage.pk))
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(4) as pool:
+            for future in [pool.submit(editor) for _ in range(4)]:
+                future.result()
+        numbers = sorted(LiveUpdate.objects.values_list("sequence", flat=True))
+        self.assertEqual(numbers, list(range(1, 41)))
+        coverage.refresh_from_db()
+        self.assertEqual(coverage.sequence, 40)
