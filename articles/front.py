@@ -39,6 +39,7 @@ def front(published, sections, latest):
         # The teasers' kickers, from the sections already read: no query per article.
         article.section = by_pk.get(article.section_id)
     chosen = sorted((a for a in rows if a.front is not None), key=lambda a: (a.front, a.pk))
+    chosen = chosen[:FEATURED]
     lead = chosen[0] if chosen else next(iter(latest), None)
     result = Front(lead, chosen[1:])
     shown = {article.pk for article in result.articles}
