@@ -17,7 +17,9 @@ class ArticlesConfig(AppConfig):
         from articles.dayindex import signals as day_signals  # noqa: F401
         from articles.listings import signals as listing_signals  # noqa: F401
         from articles.permissions import name_permissions
+        from articles.planner import refresh_statistics
         from articles.search import signals  # noqa: F401
 
         # Django creates the permissions after the migrations, in English: then named again.
         post_migrate.connect(name_permissions, dispatch_uid="articles.name_permissions")
+        post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="articles.statistics")

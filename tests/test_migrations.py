@@ -4,7 +4,11 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models.functions import Left
-from django.test import TransactionTestCase
+from django.test import TestCase, TransactionTestCase
+from django.test.utils import CaptureQueriesContext
+
+from articles.planner import refresh_statistics
+from tests.factories import make_archive
 
 
 def tables():
@@ -47,3 +51,24 @@ class MigrationWalkTests(TransactionTestCase):
         for leaf in graph.leaf_nodes():
             self.migrate(leaf)
         self.assertEqual(tables(), all_tables)
+
+
+class PlannerStatisticsTests(TestCase):
+    def test_migrating_takes_fresh_planner_statistics(self):
+        """A table rebuilt by a migration loses its statistics; migrate takes them again."""
+        make_archive(3)
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+        refresh_statistics(using="default", plan=[("articles", "0001_initial")])
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles_article'")
+            else:
+                cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'articles_article'")
+            self.assertGreater(cursor.fetchone()[0], 0)
+
+    def test_a_migrate_with_nothing_to_apply_leaves_statistics_alone(self):
+        with CaptureQueriesContext(connection) as queries:
+            refresh_statistics(using="default", plan=[])
+        self.assertEqual(len(queries), 0)
