@@ -24,7 +24,7 @@ AXE_OPTIONS = {
 BAD_REQUEST_ERROR = (
     "Failed to load resource: the server responded with a status of 400 (Bad Request)"
 )
-FIELDS = "#search-tag, #search-author, #search-from, #search-to"
+FIELDS = "#search-tag, #search-author, #search-kind, #search-sourcing, #search-from, #search-to"
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -60,10 +60,12 @@ def test_search_form_fields_line_up_at_the_size_of_their_labels(
     for box in boxes:
         assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
     if viewport == "desktop":
-        assert len({round(box["y"]) for box in boxes}) == 1, "filters share one line"
+        # Six filters on a grid: two lines of three, in aligned columns.
+        assert len({round(box["y"]) for box in boxes}) == 2, "filters share two lines"
+        assert len({round(box["x"]) for box in boxes}) == 3, "filters line up in columns"
     else:
         # One field a line, as wide as the form.
-        assert len({round(box["y"]) for box in boxes}) == 4
+        assert len({round(box["y"]) for box in boxes}) == len(boxes)
         assert len({round(box["width"]) for box in boxes}) == 1
     label_size = page.eval_on_selector("label[for=search-tag]", "e => getComputedStyle(e).fontSize")
     input_size = page.eval_on_selector("#search-tag", "e => getComputedStyle(e).fontSize")
