@@ -9,6 +9,7 @@ first, so each one is built from the database, as after an edit.
 """
 
 import argparse
+import os
 import statistics
 import time
 
@@ -63,9 +64,12 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     print(
         f"{connection.vendor}, {Article.objects.count()} articles, story of "
-        f"{len(timeline)} pieces, {args.repeat} uncached requests each"
+        f"{len(timeline)} pieces, {args.repeat} uncached requests each, load average "
+        + " ".join(f"{load:.2f}" for load in os.getloadavg())
     )
-    print(f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    # CPU time is this process's: the part of a request that other work on the machine
+    # cannot inflate, to read beside the wall-clock figures on a shared machine.
+    print(f"{'page':28} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}")
     for name, url in pages.items():
         bump_generation()
         queries = []
@@ -78,13 +82,14 @@ def main():
         with connection.execute_wrapper(count):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.repeat):
             bump_generation()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
-        print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        report(name, len(queries), timings, cpu)
 
     # The whole article page also holds the tag-ranked related sidebar; "In this thread" alone
     # is what the article page runs for it: the stories, then the pieces either side.
@@ -96,13 +101,20 @@ def main():
 
     with connection.execute_wrapper(count):
         latest_piece_elsewhere(middle, story_threads({}, middle))
-    timings = []
+    timings, cpu = [], []
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         latest_piece_elsewhere(middle, story_threads({}, middle))
         timings.append((time.perf_counter() - started) * 1000)
-    name = '"In this thread" alone'
-    print(f"{name:28} {len(queries):7} {statistics.median(timings):8.1f} {p95(timings):8.1f}")
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    report('"In this thread" alone', len(queries), timings, cpu)
+
+
+def report(name, queries, timings, cpu):
+    print(
+        f"{name:28} {queries:7} {statistics.median(timings):8.1f} {p95(timings):8.1f}"
+        f" {statistics.median(cpu):8.1f}"
+    )
 
 
 if __name__ == "__main__":
