@@ -5,6 +5,7 @@ from articles.structured_data import CONTEXT, LANGUAGE, home_url
 
 
 def collection_page(story, pieces, url, oldest_first=False):
+    """The story page's data; ``pieces`` carry the ``url`` that the page's timeline links to."""
     return {
         "@context": CONTEXT,
         "@type": "CollectionPage",
@@ -21,10 +22,10 @@ def collection_page(story, pieces, url, oldest_first=False):
                 {
                     "@type": "ListItem",
                     "position": position,
-                    "url": absolute_url(article.get_absolute_url()),
-                    "name": article.title,
+                    "url": absolute_url(piece.url),
+                    "name": piece.title,
                 }
-                for position, article in enumerate(pieces, start=1)
+                for position, piece in enumerate(pieces, start=1)
             ],
         },
     }

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from stories.models import Place, Story
+from stories.models import TEASER_FIELDS, Place, Story
 
 
 class StoryListView(ListView):
@@ -41,7 +41,9 @@ class TimelineView(DetailView):
             )
             if after is None:
                 raise Http404("No such article here")
-        pieces = list(owner.timeline(self.oldest_first, after)[: self.page_size + 1])
+        pieces = list(
+            owner.timeline(self.oldest_first, after).only(*TEASER_FIELDS)[: self.page_size + 1]
+        )
         if not pieces:
             # A timeline with nothing published yet would show unpublished work's existence.
             raise Http404("Nothing published here")
@@ -49,14 +51,26 @@ class TimelineView(DetailView):
         continuation = self.continuations[self.oldest_first]
         return super().get_context_data(
             pieces=pieces,
-            days=[
-                (day, list(group))
-                for day, group in groupby(pieces, key=lambda a: timezone.localdate(a.piece_at))
-            ],
+            days=by_day(pieces),
             is_first_page=after is None,
             next_url=more and reverse(continuation, args=[owner.slug, pieces[-1].pk]),
             **kwargs,
         )
+
+
+def by_day(pieces):
+    """The pieces grouped by their Paris day, each given its ``url`` and ``local_time`` once.
+
+    The timeline shows a piece's time twice and the JSON-LD lists its address again: each is
+    worked out once per piece, not once per use.
+    """
+    for piece in pieces:
+        piece.url = piece.get_absolute_url()
+        piece.local_time = timezone.localtime(piece.published_at)
+    return [
+        (day, list(group))
+        for day, group in groupby(pieces, key=lambda piece: timezone.localdate(piece.piece_at))
+    ]
 
 
 class StoryTimelineView(TimelineView):
