@@ -3,8 +3,9 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -177,12 +178,30 @@ class StoryPageTests(TestCase):
                 story, articles = make_timeline(size)
                 StoryPiece.objects.filter(article=articles[-1]).update(is_key=True)
                 # the story, its key pieces, the page, the menu's sections
-                with self.assertNumQueries(4):
-                    self.assertEqual(self.client.get(story.get_absolute_url()).status_code, 200)
+                for url in (
+                    story.get_absolute_url(),
+                    reverse("stories:detail-oldest", args=[story.slug]),
+                ):
+                    with self.assertNumQueries(4):
+                        self.assertEqual(self.client.get(url).status_code, 200)
                 later = reverse("stories:detail-before", args=[story.slug, articles[1].pk])
                 # the story, the cursor's piece, the page, the menu's sections
                 with self.assertNumQueries(4):
                     self.assertEqual(self.client.get(later).status_code, 200)
+
+    def test_pieces_are_read_as_teasers_without_their_bodies(self):
+        """A page of a long story reads what its teasers show, never the articles' bodies."""
+        story, articles = make_timeline(25)
+        StoryPiece.objects.filter(article=articles[-1]).update(is_key=True)
+        for url in (
+            story.get_absolute_url(),
+            reverse("stories:detail-before", args=[story.slug, articles[3].pk]),
+        ):
+            with self.subTest(url=url), CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            self.assertContains(response, articles[4].standfirst)
+            self.assertTrue(any("stories_storypiece" in query["sql"] for query in queries))
+            self.assertFalse([query for query in queries if '."body"' in query["sql"]])
 
 
 class StoryFeedTests(TestCase):

@@ -2,12 +2,15 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.template.loader import render_to_string
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article
-from stories.templatetags.stories import story_threads
+from stories.templatetags.stories import latest_piece_elsewhere, story_threads
 from tests.factories import make_article, make_story
 
 
@@ -91,6 +94,32 @@ class InThisThreadTests(TestCase):
                 with self.assertNumQueries(12):
                     response = self.client.get(articles[1].get_absolute_url())
                 self.assertContains(response, "Dans ce fil")
+
+    def test_thread_and_banner_cost_four_queries_whatever_the_story_size(self):
+        """The stories, the pieces either side, the story's latest piece; no article's body."""
+        for size in (3, 60):
+            with self.subTest(size=size):
+                latest = make_article(title=f"Latest of {size}", published_at=days_ago(1))
+                older = [make_article(published_at=days_ago(40 + i)) for i in range(size)]
+                make_story(articles=[latest, *older])
+                article = older[size // 2]
+                with (
+                    self.assertNumQueries(4),
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    threads = story_threads({}, article)
+                    moved_on = latest_piece_elsewhere(article, threads)
+                    # What the sidebar and the banner show of them is already read.
+                    html = render_to_string(
+                        "stories/includes/thread.html", {"threads": threads}
+                    ) + render_to_string(
+                        "stories/includes/dated_banner.html",
+                        {"article": article, "moved_on": moved_on},
+                    )
+                self.assertEqual(moved_on.latest, latest)
+                self.assertIn(latest.title, html)
+                self.assertIn(older[size // 2 + 1].get_absolute_url(), html)
+                self.assertFalse([query for query in queries if '."body"' in query["sql"]])
 
 
 class DatedArticleBannerTests(TestCase):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import SHOWN_ARTICLES
 from articles.structured_data import json_ld
 from stories import structured_data
-from stories.models import Story, StoryPiece
+from stories.models import TEASER_FIELDS, Story, StoryPiece
 from stories.structured_data import places_of
 
 register = template.Library()
@@ -45,8 +45,8 @@ def story_threads(context, article):
         threads.append(
             Thread(
                 story,
-                story.timeline(after=here).first(),
-                story.timeline(oldest_first=True, after=here).first(),
+                story.timeline(after=here).only(*TEASER_FIELDS).first(),
+                story.timeline(oldest_first=True, after=here).only(*TEASER_FIELDS).first(),
             )
         )
     # The page changes when a neighbour does: its Last-Modified follows them.
@@ -63,7 +63,7 @@ def latest_piece_elsewhere(article, threads):
         return None
     for thread in threads:
         if thread.next is not None:
-            return MovedOn(thread.story, thread.story.timeline().first())
+            return MovedOn(thread.story, thread.story.timeline().only(*TEASER_FIELDS).first())
     return None
 
 
