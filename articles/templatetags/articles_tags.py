@@ -102,7 +102,7 @@ def teaser(context, article, lead=False, card=False, eager=False, hide_section=F
     kind = "lead" if lead else "card" if card else "row"
     classes = "teaser" + {"lead": " teaser--lead", "card": " teaser--card", "row": ""}[kind]
     picture = ""
-    if article.hero_image:
+    if article.shows_thumbnail:
         classes += " teaser--pictured"
         picture = thumbnail(article, TEASER_SIZES[kind], eager=lead or (eager and not card))
     kicker = ""
