@@ -330,6 +330,21 @@ class CanonicalAddressTests(TestCase):
         self.assertEqual(len(pages), 3)
 
 
+    def test_a_hit_asks_for_the_page_and_the_generation_together(self):
+        # One round trip to Redis (MGET) per hit, where the generation came first before.
+        self.client.get(HOME)
+        default = caches["default"]
+        with (
+            mock.patch.object(default, "get_many", wraps=default.get_many) as read_many,
+            mock.patch.object(default, "set", wraps=default.set) as store,
+            self.assertNumQueries(0),
+        ):
+            self.assertEqual(self.client.get(HOME).status_code, 200)
+        self.assertEqual(read_many.call_count, 1)
+        self.assertIn(GENERATION_KEY, read_many.call_args.args[0])
+        store.assert_not_called()
+
+
 class SearchIsNeverSharedTests(TestCase):
     def test_search_results_with_or_without_filters_are_private(self):
         make_article(title="Corée du Nord", tags=["Ukraine"])
