@@ -6,6 +6,7 @@ and would otherwise take the domain from the request's Host header.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,7 +15,7 @@ from taggit.models import Tag
 
 from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author, AuthorListing, Section
+from articles.models import Article, Author, AuthorListing, Section, bylines
 
 
 class LatestArticlesFeed(Feed):
@@ -44,7 +45,9 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).prefetch_related("authors", "tags")[: self.size]
+        # Plain lists, not a manager's queryset for each item (see bylines()).
+        tags = Prefetch("tags", to_attr="prefetched_tags")
+        return self.articles(obj).prefetch_related(bylines(), tags)[: self.size]
 
     def item_title(self, item):
         return item.title
@@ -63,10 +66,10 @@ class LatestArticlesFeed(Feed):
     item_guid_is_permalink = True
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all()) or None
+        return ", ".join(author.name for author in item.byline) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.prefetched_tags]
 
     def item_pubdate(self, item):
         return item.published_at

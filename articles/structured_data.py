@@ -94,7 +94,7 @@ def news_article(article):
                 "name": author.name,
                 "url": absolute_url(author.get_absolute_url()),
             }
-            for author in article.authors.all()
+            for author in article.byline
         ],
         "publisher": publisher(),
         "keywords": [tag.name for tag in article.tags.all()],

@@ -27,7 +27,15 @@ from taggit.models import Tag
 from articles import dayindex, front, listings, search
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
-from articles.models import SHOWN_ARTICLES, Article, Author, AuthorListing, Section, TagListing
+from articles.models import (
+    SHOWN_ARTICLES,
+    Article,
+    Author,
+    AuthorListing,
+    Section,
+    TagListing,
+    bylines,
+)
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
 
@@ -137,7 +145,7 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
             front_page = front.front(Article.objects.published(), self.get_sections(), latest)
             shown = {article.pk for article in front_page.articles}
             latest = [article for article in latest if article.pk not in shown]
-        prefetch_related_objects([*front_page.articles, *latest], "authors")
+        prefetch_related_objects([*front_page.articles, *latest], bylines())
         context.update(
             front=front_page,
             latest=latest,
@@ -202,7 +210,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             articles = Article.objects.published() | Article.objects.filter(pk=self.preview_pk)
         else:
             articles = Article.objects.published()
-        return articles.select_related("section").prefetch_related("authors", "tags", "corrections")
+        return articles.select_related("section").prefetch_related(bylines(), "tags", "corrections")
 
     @property
     def previewing(self):

@@ -21,7 +21,9 @@ in step with every save, and rebuild() remakes them after bulk writes that skip 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from articles.listings.models import AuthorListing, TagCount, TagListing
 
@@ -184,12 +186,37 @@ def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):
     return lists[0].union(*lists[1:], all=True)
 
 
-def related(articles, tag_ids, limit):
-    """Of ``articles``, those sharing most of these tags, then newest: one query, which ranks
-    each tag's CANDIDATES_PER_TAG newest articles and no others."""
+def related(articles, tag_ids, limit, exclude):
+    """Of ``articles`` but those in ``exclude`` (ids), those sharing most of these tags, then
+    newest: one query, which ranks each tag's CANDIDATES_PER_TAG newest articles and no others.
+
+    Written as SQL inside the queryset: the ORM's union of a subquery per tag took longer to
+    build in Python than the database took to run it, on every article page. The candidates
+    are ranked in the listing index alone (it holds the publication time); only the ``limit``
+    chosen are read from the article table, and their shared tags counted again to order them.
+    """
+    listing = connection.ops.quote_name(TagListing._meta.db_table)
+    article_id = f"{connection.ops.quote_name(articles.model._meta.db_table)}.id"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    in_tags = ", ".join(["%s"] * len(tag_ids))
+    newest_of_each_tag = " UNION ALL ".join(
+        f"SELECT article_id FROM (SELECT article_id FROM {listing} WHERE tag_id = %s "
+        f"AND published_at <= %s ORDER BY published_at DESC, article_id DESC LIMIT %s) tag_{n}"
+        for n in range(len(tag_ids))
+    )
+    ranked = (
+        f"SELECT article_id FROM {listing} WHERE tag_id IN ({in_tags}) "
+        f"AND article_id IN ({newest_of_each_tag}) "
+        f"AND article_id NOT IN ({', '.join(['%s'] * len(exclude))}) GROUP BY article_id "
+        "ORDER BY COUNT(*) DESC, MAX(published_at) DESC, article_id DESC LIMIT %s"
+    )
+    shared_tags = (
+        f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = {article_id} "
+        f"AND shared.tag_id IN ({in_tags})"
+    )
+    candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
     return (
-        articles.filter(pk__in=newest(tag_ids, CANDIDATES_PER_TAG))
-        .filter(tag_listings__tag__in=tag_ids)
-        .annotate(shared_tags=Count("tag_listings"))
+        articles.filter(pk__in=RawSQL(ranked, [*tag_ids, *candidates, *exclude, limit]))
+        .annotate(shared_tags=RawSQL(shared_tags, tag_ids))
         .order_by("-shared_tags", "-published_at", "-pk")[:limit]
     )

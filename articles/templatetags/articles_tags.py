@@ -99,4 +99,4 @@ def byline_authors(context, article):
     """``{% byline_authors article as authors %}``: the article's (prefetched) authors, less
     the one whose page lists it (``page_author``), whom each teaser need not name again."""
     page_author = context.get("page_author")
-    return [author for author in article.authors.all() if author != page_author]
+    return [author for author in article.byline if author != page_author]
