@@ -179,7 +179,19 @@ class Section(models.Model):
 
 
 # What an article's page shows and a list of its teasers does not.
-NOT_IN_TEASERS = ("body", "backstory", "review_note")
+NOT_IN_TEASERS = (
+    "body",
+    "backstory",
+    "review_note",
+    "sourcing_source",
+    "hero_caption",
+    "hero_credit",
+    "hero_warning",
+    "hero_blurred",
+    "share_card",
+    "submitted_at",
+    "created_by",
+)
 
 
 def bylines():
@@ -566,6 +578,12 @@ class Article(SourcedWork):
     @property
     def hero_srcset_webp(self):
         return srcset(self.hero_renditions, "webp")
+
+    @property
+    def shows_thumbnail(self):
+        """Whether lists show the hero image: never a sensitive one, which only the article's
+        page shows, blurred behind its warning."""
+        return bool(self.hero_image) and not self.hero_sensitive
 
     @property
     def hero_thumbnail(self):

@@ -94,6 +94,11 @@ class DatedListingMixin(PublishedArticleMixin):
         day = dayindex.nearest(before=first) if previous else dayindex.nearest(since=after)
         return day and dayindex.truncate(day, kind)
 
+    def get_dated_queryset(self, **lookup):
+        # Without the generic view's query for whether the period has any article: the day
+        # index answers it (get_date_list, and the paginator's empty first page).
+        return self.get_queryset().filter(**lookup)
+
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         kind = date_type or self.get_date_list_period()
         date_list = dayindex.periods(kind, *self.period(), ordering=ordering)

@@ -167,6 +167,7 @@ class DateArchiveTests(QueryCountMixin, TestCase):
             "/archives/2024/02/30/",
             "/archives/2023/",
             "/archives/2024/09/",
+            "/archives/2024/10/20/",
             "/archives/0000/",
             "/archives/24/",
         ):
@@ -180,18 +181,18 @@ class DateArchiveTests(QueryCountMixin, TestCase):
     def test_year_query_count_is_constant(self):
         start = datetime(2019, 12, 31, 12, 0, tzinfo=UTC)
         self.assert_constant_queries(
-            lambda size: make_archive(size, start=start) and "/archives/2019/", expected=8
+            lambda size: make_archive(size, start=start) and "/archives/2019/", expected=7
         )
 
     def test_month_query_count_is_constant(self):
         start = datetime(2019, 12, 31, 12, 0, tzinfo=UTC)
         self.assert_constant_queries(
-            lambda size: make_archive(size, start=start) and "/archives/2019/12/", expected=8
+            lambda size: make_archive(size, start=start) and "/archives/2019/12/", expected=7
         )
 
     def test_day_query_count_is_constant(self):
         start = datetime(2019, 12, 31, 23, 0, tzinfo=UTC)
         self.assert_constant_queries(
             lambda size: make_archive(min(size, 20), start=start) and "/archives/2019/12/31/",
-            expected=9,
+            expected=8,
         )

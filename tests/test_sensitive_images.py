@@ -117,3 +117,19 @@ class ReaderPageTests(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
                 self.assertNotIn(b"/heroes/", response.content)
+
+
+class ListTests(TestCase):
+    """Lists show no sensitive image: only the article's page does, blurred behind its warning."""
+
+    def test_home_tag_pages_and_the_related_sidebar_show_no_thumbnail_of_it(self):
+        sensitive = make_sensitive_article(title="Boutcha", tags=["Ukraine"])
+        neighbour = make_article(title="Kyiv", tags=["Ukraine"])
+        urls = ["/", reverse("articles:tag", args=["ukraine"]), neighbour.get_absolute_url()]
+        for url in urls:
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                self.assertIn("Boutcha", html)
+                self.assertNotIn("/heroes/", html)
+        self.assertNotIn("teaser--pictured", self.client.get("/").content.decode())
+        self.assertTrue(sensitive.hero_image)

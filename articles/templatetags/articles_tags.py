@@ -1,8 +1,9 @@
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext
 
 from articles import dates
 from articles.links import absolute_url, share_links
@@ -94,9 +95,77 @@ def month_archive_title(month):
     return dates.month_archive_title(month)
 
 
+# The teaser picture's layout width in each kind of teaser, for the browser's choice of rendition.
+TEASER_SIZES = {
+    "lead": "(min-width: 72rem) 30rem, (min-width: 56rem) 35vw, 100vw",
+    "card": "(min-width: 56rem) 16rem, (min-width: 36rem) 45vw, 100vw",
+    "row": "(min-width: 56rem) 12rem, 7rem",
+}
+
+
 @register.simple_tag(takes_context=True)
-def byline_authors(context, article):
-    """``{% byline_authors article as authors %}``: the article's (prefetched) authors, less
-    the one whose page lists it (``page_author``), whom each teaser need not name again."""
+def teaser(context, article, lead=False, card=False, eager=False, hide_section=False):
+    """``{% teaser article card=True %}``: an article in a list, a card or the front's lead.
+
+    Python rather than an included template: the home page shows 45 teasers, and as an
+    include each cost 0.3 ms, a third of a listing page's time. ``hide_section`` (or the
+    page's ``hide_section``) leaves out the kicker on a section's own page.
+    """
+    kind = "lead" if lead else "card" if card else "row"
+    classes = "teaser" + {"lead": " teaser--lead", "card": " teaser--card", "row": ""}[kind]
+    picture = ""
+    if article.shows_thumbnail:
+        classes += " teaser--pictured"
+        picture = thumbnail(article, TEASER_SIZES[kind], eager=lead or (eager and not card))
+    kicker = ""
+    if article.section and not (hide_section or context.get("hide_section")):
+        kicker = format_html('<p class="kicker">{}</p>', article.section.name)
+    title_class = "teaser__title teaser__title--lead" if lead else "teaser__title"
+    heading = format_html(
+        '<{0} class="{1}"><a href="{2}">{3}</a></{0}>',
+        "h3" if card else "h2",
+        title_class,
+        article.get_absolute_url(),
+        article.title,
+    )
+    meta = house_time(article.published_at)
+    if article.dateline:
+        meta = format_html("{} · {}", meta, article.dateline)
+    text = format_html('{}{}<p class="teaser__meta">{}</p>', kicker, heading, meta)
+    if not card:
+        text = format_html(
+            '{}<p class="teaser__standfirst">{}</p>{}',
+            text,
+            article.standfirst,
+            byline(context, article),
+        )
+    return format_html(
+        '<article class="{}">{}<div class="teaser__text">{}</div></article>',
+        classes,
+        picture,
+        text,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, article):
+    """``{% byline article %}``: "Par A, B et C", each name linking to the author's page.
+
+    The author whose page lists the article (``page_author``) is not named again: that
+    page's teasers say "Avec" the others.
+    """
     page_author = context.get("page_author")
-    return [author for author in article.byline if author != page_author]
+    authors = [author for author in article.byline if author != page_author]
+    if not authors:
+        return ""
+    links = [
+        format_html('<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name)
+        for author in authors
+    ]
+    names = links[-1]
+    if len(links) > 1:
+        others = format_html_join(", ", "{}", ((link,) for link in links[:-1]))
+        names = format_html("{} {} {}", others, gettext("and"), names)
+    return format_html(
+        '<p class="byline">{} {}</p>', gettext("With") if page_author else gettext("By"), names
+    )
