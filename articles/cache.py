@@ -103,9 +103,12 @@ def is_private(response):
 
 
 def page_key(path, page):
-    """The cache key of a reader page: its path and page number, under the current generation."""
-    generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
-    return "reader-page:" + hashlib.sha256(f"{generation}:{path}?{page}".encode()).hexdigest()
+    """The cache key of a reader page: its path and page number.
+
+    The page is stored with the content generation it was built under, and served only under
+    that generation: one read of the cache (the page and the generation together) per hit.
+    """
+    return "reader-page:" + hashlib.sha256(f"{path}?{page}".encode()).hexdigest()
 
 
 def shared_cache(view, page_parameter=None, parameters=()):
@@ -213,9 +216,13 @@ class ReaderPageCacheMiddleware:
             return self.get_response(request)
 
         key = page_key(request.path, page)
-        stored = cache.get(key)
-        if stored is not None:
-            return self.from_cache(request, *stored[1:])
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            return self.from_cache(request, *stored[2:])
         read_at = time.time()  # the view reads the database after this
         response = self.get_response(request)
         if (
@@ -224,11 +231,11 @@ class ReaderPageCacheMiddleware:
             and not response.cookies
             and "public" in response.get("Cache-Control", "")
         ):
-            self.store(key, read_at, response)
+            self.store(key, generation, read_at, response)
         return response
 
     @staticmethod
-    def store(key, read_at, response):
+    def store(key, generation, read_at, response):
         """Keep the page for READER_CACHE_SECONDS from the moment its data was read.
 
         A page that took long to build holds what the database said when it began: counted
@@ -237,8 +244,9 @@ class ReaderPageCacheMiddleware:
         """
         timeout = read_at + settings.READER_CACHE_SECONDS - time.time()
         stored = cache.get(key)
-        if timeout > 0 and (stored is None or stored[0] < read_at):
-            cache.set(key, (read_at, response.content, list(response.items())), timeout)
+        if timeout > 0 and (stored is None or stored[1] < read_at):
+            content = (generation, read_at, response.content, list(response.items()))
+            cache.set(key, content, timeout)
 
     @staticmethod
     def reader_view(request):

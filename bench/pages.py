@@ -96,7 +96,7 @@ class PageSampler:
         from django.db.models import Count
         from taggit.models import Tag
 
-        from articles.models import Article, Author
+        from articles.models import Article, Author, Section
 
         self.rng, self.repeat = rng, repeat
         self.published = Article.objects.published()
@@ -111,6 +111,13 @@ class PageSampler:
         self.common_tags = [pk for pk, _, n in tags if n >= 500]
         self.tag_slugs = [slug for _, slug, _ in tags]
         self.authors = list(Author.objects.values_list("slug", flat=True))
+        # Each section with its number of pages.
+        self.sections = [
+            (slug, -(-n // 12))
+            for slug, n in Section.objects.filter(article__in=self.published)
+            .annotate(n=Count("article"))
+            .values_list("slug", "n")
+        ]
         self.pinned = list(
             self.published.filter(pinned_related__isnull=False).distinct().order_by("pk")
         )
@@ -128,6 +135,10 @@ class PageSampler:
 
     def day(self):
         return self.first_day + timedelta(days=self.rng.randrange(1, self.days))
+
+    def deep_section_page(self):
+        slug, pages = self.rng.choice(self.sections)
+        return f"/sections/{slug}/?page={self.rng.randrange(2, pages)}"
 
     def many(self, make):
         return [make() for _ in range(self.repeat)]
@@ -157,6 +168,13 @@ class PageSampler:
             "author, deep pages",
             self.many(lambda: f"/authors/{rng.choice(self.authors)}/?page={rng.randrange(2, 150)}"),
         )
+        yield "section page 1", self.many(lambda: f"/sections/{rng.choice(self.sections)}/")
+        yield (
+            "section, deep pages",
+            self.many(
+                lambda: f"/sections/{rng.choice(self.sections)}/?page={rng.randrange(2, 800)}"
+            ),
+        )
         yield "year archive", self.many(lambda: f"/archives/{self.day():%Y}/")
         yield "month archive", self.many(lambda: f"/archives/{self.day():%Y/%m}/")
         yield "day archive", self.many(lambda: f"/archives/{self.day():%Y/%m/%d}/")
@@ -164,6 +182,7 @@ class PageSampler:
         yield "tag feeds", self.many(lambda: f"/tags/{rng.choice(self.tag_slugs[:50])}/rss/")
         yield "biggest tag's feed", [f"/tags/{self.biggest}/atom/"] * self.repeat
         yield "author feeds", self.many(lambda: f"/authors/{rng.choice(self.authors)}/atom/")
+        yield "section feeds", self.many(lambda: f"/sections/{rng.choice(self.sections)[0]}/rss/")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,20 @@
 """The shared page cache: fast for anonymous readers, never stale news, never a staff page."""
 
 import os
+import tempfile
 from datetime import timedelta
 from unittest import mock
 
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import caches
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.cache import EDITOR_COOKIE, GENERATION_KEY
 from articles.models import Article
+from newsroom.cache import FileBasedCache
 from tests.factories import make_archive, make_article, make_user, sign_in
 from tests.services import require
 
@@ -329,6 +331,20 @@ class CanonicalAddressTests(TestCase):
         pages = {call.args[0] for call in store.call_args_list if call.args[0] != GENERATION_KEY}
         self.assertEqual(len(pages), 3)
 
+    def test_a_hit_asks_for_the_page_and_the_generation_together(self):
+        # One round trip to Redis (MGET) per hit, where the generation came first before.
+        self.client.get(HOME)
+        default = caches["default"]
+        with (
+            mock.patch.object(default, "get_many", wraps=default.get_many) as read_many,
+            mock.patch.object(default, "set", wraps=default.set) as store,
+            self.assertNumQueries(0),
+        ):
+            self.assertEqual(self.client.get(HOME).status_code, 200)
+        self.assertEqual(read_many.call_count, 1)
+        self.assertIn(GENERATION_KEY, read_many.call_args.args[0])
+        store.assert_not_called()
+
 
 class SearchIsNeverSharedTests(TestCase):
     def test_search_results_with_or_without_filters_are_private(self):
@@ -338,3 +354,18 @@ class SearchIsNeverSharedTests(TestCase):
                 response = self.client.get(reverse("articles:search"), query)
                 self.assertIn("private", response["Cache-Control"])
                 self.assertIn("no-store", response["Cache-Control"])
+
+
+class FileCacheCullingTests(SimpleTestCase):
+    def test_the_folder_is_listed_once_in_a_while_and_stays_near_its_bound(self):
+        with tempfile.TemporaryDirectory() as folder:
+            cache = FileBasedCache(folder, {"OPTIONS": {"MAX_ENTRIES": 60}})
+            largest = 0
+            with mock.patch.object(
+                cache, "_list_cache_files", wraps=cache._list_cache_files
+            ) as listing:
+                for n in range(200):
+                    cache.set(f"page-{n}", "<html>")
+                    largest = max(largest, len(os.listdir(folder)))
+            self.assertEqual(listing.call_count, 200 // cache.CULL_EVERY)
+            self.assertLessEqual(largest, 60 + cache.CULL_EVERY)
