@@ -5,6 +5,7 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -232,6 +233,42 @@ class PublicationTests(SearchTestCase):
         call_command("rebuild_search_index", stderr=progress)
         self.assertEqual(self.titles("tchernihiv"), ["Tchernihiv"])
         self.assertIn("100% 1/1", progress.getvalue())
+
+
+class NewestMatchesTests(TestCase):
+    """PostgreSQL ranks only the newest matches of a broad search, found in a narrow copy of
+    each article's vector and time that triggers keep, whatever writes the article."""
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite ranks every match")
+        now = timezone.now()
+        self.published = [
+            make_article(title=f"Marioupol {n}", published_at=now - timedelta(days=n))
+            for n in range(1, 4)
+        ]
+        make_article(title="Marioupol, brouillon", status=Article.Status.DRAFT)
+        make_article(title="Marioupol, sous embargo", published_at=now + timedelta(hours=1))
+
+    def newest(self, count, queryset=None):
+        queryset = queryset if queryset is not None else Article.objects.published()
+        found = queryset.search(search.parse("Marioupol"), newest=count)
+        return sorted(article.title for article in found)
+
+    def test_drafts_and_scheduled_articles_take_no_place_among_the_newest(self):
+        self.assertEqual(self.newest(2), ["Marioupol 1", "Marioupol 2"])
+        self.assertEqual(self.newest(10), ["Marioupol 1", "Marioupol 2", "Marioupol 3"])
+
+    def test_the_newest_are_taken_among_the_filtered_articles(self):
+        queryset = Article.objects.published().exclude(pk=self.published[0].pk)
+        self.assertEqual(self.newest(1, queryset), ["Marioupol 2"])
+
+    def test_times_and_deletions_written_without_save_are_followed(self):
+        oldest = self.published[-1]
+        Article.objects.filter(pk=oldest.pk).update(published_at=timezone.now())
+        self.assertEqual(self.newest(1), ["Marioupol 3"])
+        Article.objects.filter(pk=oldest.pk).delete()
+        self.assertEqual(self.newest(1), ["Marioupol 1"])
 
 
 class FilterTests(SearchTestCase):

@@ -2,18 +2,24 @@
 
 One Chromium serves the whole package; each test gets a fresh context (cookies, clipboard,
 viewport). Every request to a host other than 127.0.0.1 is blocked and fails the test, and
-so does any console error or uncaught script exception.
+so does any console error or uncaught script exception. ``desk`` signs editors and writers
+into the admin, photographing and auditing the pages they check.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
+from articles.admin.article import ArticleAdmin
 from tests.factories import SEED_URL
 from tests.services import require
 
@@ -42,6 +48,11 @@ READER_PAGES = {
     "story": "/stories/guerre-en-ukraine-la-ligne-de-front/",
     "place": "/places/paris/",
 }
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]}
+NOT_FOUND_ERROR = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+PASSWORD = "un mot de passe de rédaction"
+AXE_STYLE_ERROR = "Applying inline style violates the following Content Security Policy"
 
 
 @pytest.fixture(scope="package")
@@ -118,3 +129,70 @@ def record_error(message, errors):
 
 
 VIEWPORTS = {"phone": {"width": 375, "height": 667}, "desktop": {"width": 1440, "height": 900}}
+
+
+def role(name):
+    """The group, as its migration makes it: the browser suite empties the tables between tests."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        rights = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+        if name == "Rédacteurs":
+            rights = rights.filter(
+                codename__in=[
+                    "add_article",
+                    "change_article",
+                    "delete_article",
+                    "view_article",
+                    "view_author",
+                ]
+            )
+        group.permissions.set(rights)
+    return group
+
+
+def report_of(axe, page):
+    return axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+
+@pytest.fixture
+def desk(new_page, console_errors, monkeypatch):
+    """Opens a signed-in page for a new member of ``group``; photographs and audits pages."""
+    # Autosave every 2 s rather than 30, in the live server (same process) and the page.
+    monkeypatch.setattr(ArticleAdmin, "autosave_seconds", 2)
+    axe, violations = Axe(), {}
+
+    def open_as(username, group, **names):
+        user = get_user_model().objects.create_user(
+            username, password=PASSWORD, is_staff=True, **names
+        )
+        user.groups.add(role(group))
+        page = new_page()
+        page.goto("/admin/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("#login-form [type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/admin/$"))
+        return page
+
+    def check(page, name, element="#content"):
+        page.wait_for_load_state()
+        page.locator(element).first.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"desk-{name}.png", full_page=False)
+        report = axe.run(page, options=AXE_OPTIONS).generate_snapshot()
+        if report:
+            violations[name] = [
+                (rule["id"], [node["target"] for node in rule["nodes"]])
+                for rule in report_of(axe, page)
+            ]
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    open_as.check = check
+    yield open_as
+    # Browsers ask admin pages for /favicon.ico, which the site does not serve; axe-core's
+    # own probes set inline styles, which the page's CSP rightly blocks.
+    console_errors[:] = [
+        error
+        for error in console_errors
+        if error != NOT_FOUND_ERROR and not error.startswith(AXE_STYLE_ERROR)
+    ]
+    assert violations == {}

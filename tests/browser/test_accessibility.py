@@ -9,7 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from articles.links import absolute_url
-from tests.browser.conftest import READER_PAGES, SEED_URL
+from tests.browser.conftest import AXE_OPTIONS, NOT_FOUND_ERROR, READER_PAGES, SEED_URL
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +19,6 @@ AUDITED_PAGES = {
     "not found": "/no/such/page/",
     "admin login": "/admin/login/",
 }
-WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]}
-NOT_FOUND_ERROR = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 # Where keyboard focus is and whether a sighted keyboard user can see it.
 FOCUS_STATE = """() => {

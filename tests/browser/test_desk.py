@@ -7,22 +7,14 @@ Every page of the desk is audited by axe-core and photographed at 1440×900
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 from taggit.models import Tag
 
-from articles.admin.article import ArticleAdmin
 from articles.models import Article
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_accessibility import AXE_OPTIONS, NOT_FOUND_ERROR
 from tests.factories import make_article
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un mot de passe de rédaction"
-AXE_STYLE_ERROR = "Applying inline style violates the following Content Security Policy"
 TOOLBAR = {
     "bold": "Gras",
     "italic": "Italique",
@@ -33,73 +25,6 @@ TOOLBAR = {
     "history:undo": "Annuler",
     "history:redo": "Rétablir",
 }
-
-
-def role(name):
-    """The group, as its migration makes it: the browser suite empties the tables between tests."""
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        rights = Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
-        if name == "Rédacteurs":
-            rights = rights.filter(
-                codename__in=[
-                    "add_article",
-                    "change_article",
-                    "delete_article",
-                    "view_article",
-                    "view_author",
-                ]
-            )
-        group.permissions.set(rights)
-    return group
-
-
-def report_of(axe, page):
-    return axe.run(page, options=AXE_OPTIONS).response["violations"]
-
-
-@pytest.fixture
-def desk(new_page, console_errors, monkeypatch):
-    """Opens a signed-in page for a new member of ``group``; photographs and audits pages."""
-    # Autosave every 2 s rather than 30, in the live server (same process) and the page.
-    monkeypatch.setattr(ArticleAdmin, "autosave_seconds", 2)
-    axe, violations = Axe(), {}
-
-    def open_as(username, group, **names):
-        user = get_user_model().objects.create_user(
-            username, password=PASSWORD, is_staff=True, **names
-        )
-        user.groups.add(role(group))
-        page = new_page()
-        page.goto("/admin/login/")
-        page.locator("#id_username").fill(username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("#login-form [type=submit]").click()
-        expect(page).to_have_url(re.compile(r"/admin/$"))
-        return page
-
-    def check(page, name, element="#content"):
-        page.wait_for_load_state()
-        page.locator(element).first.scroll_into_view_if_needed()
-        page.screenshot(path=SCREENSHOTS / f"desk-{name}.png", full_page=False)
-        report = axe.run(page, options=AXE_OPTIONS).generate_snapshot()
-        if report:
-            violations[name] = [
-                (rule["id"], [node["target"] for node in rule["nodes"]])
-                for rule in report_of(axe, page)
-            ]
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    open_as.check = check
-    yield open_as
-    # Browsers ask admin pages for /favicon.ico, which the site does not serve; axe-core's
-    # own probes set inline styles, which the page's CSP rightly blocks.
-    console_errors[:] = [
-        error
-        for error in console_errors
-        if error != NOT_FOUND_ERROR and not error.startswith(AXE_STYLE_ERROR)
-    ]
-    assert violations == {}
 
 
 def test_a_writers_day(desk, site):

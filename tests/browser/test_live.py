@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from live import polling
 from live.models import PAGE_SIZE
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.conftest import AXE_OPTIONS, SCREENSHOTS, VIEWPORTS
 from tests.factories import SEED_URL, make_live, post_update
 
 pytestmark = pytest.mark.browser

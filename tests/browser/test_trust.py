@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Correction, Kind, Sourcing
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
-from tests.browser.test_accessibility import AXE_OPTIONS, FOCUS_IS_VISIBLE, tab_to
+from tests.browser.conftest import AXE_OPTIONS, SCREENSHOTS, VIEWPORTS
+from tests.browser.test_accessibility import FOCUS_IS_VISIBLE, tab_to
 from tests.test_sensitive_images import make_sensitive_article
 
 pytestmark = pytest.mark.browser
