@@ -30,9 +30,21 @@ class GenerateArchiveTests(TestCase):
         with mock.patch("articles.management.commands.generate_archive.BATCH_SIZE", 10):
             call_command("generate_archive", articles=40, seed=7, stderr=progress)
         lines = progress.getvalue().splitlines()
-        self.assertEqual([line.split()[-3] for line in lines], ["25%", "50%", "75%", "100%"])
-        self.assertTrue(lines[-1].endswith("s"))
-        self.assertIn("40/40", lines[-1])
+        bar, stages = lines[:4], lines[4:]
+        self.assertEqual([line.split()[-3] for line in bar], ["25%", "50%", "75%", "100%"])
+        self.assertTrue(bar[-1].endswith("s"))
+        self.assertIn("40/40", bar[-1])
+        # The index rebuilds after the bar, long at a million articles, say what they do.
+        self.assertEqual(
+            [line.split(" (")[0] for line in stages],
+            [
+                "Generating: rebuilding the tag and author listings",
+                "Generating: rebuilding the day index",
+                "Generating: committing",
+                "Generating: optimizing the search index",
+                "Generating: done",
+            ],
+        )
 
     def test_same_seed_gives_the_same_articles(self):
         def archive():

@@ -30,6 +30,15 @@ class ProgressBar:
             self.stream.write(line)
             self.next_percent = percent - percent % self.step + self.step
 
+    def stage(self, text):
+        """A step after the bar's (an index rebuilt): said on a line of its own, timed."""
+        if self.stream is None:
+            return
+        if self.interactive:
+            self.stream.write("")
+            self.interactive = False
+        self.stream.write(f"{self.label}: {text} ({time.monotonic() - self.started:.0f}s)")
+
     def finish(self):
         if self.interactive:
             self.stream.write("")

@@ -74,9 +74,14 @@ class Command(BaseCommand):
                 search.index(batch)
                 bar.update(batch[-1].pk - first + 1, articles)
             reset_sequences(Article, Author, Section, Tag, TaggedItem, Article.authors.through)
+            bar.stage("rebuilding the tag and author listings")
             listings.rebuild()
+            bar.stage("rebuilding the day index")
             dayindex.rebuild()
+            bar.stage("committing")
+        bar.stage("optimizing the search index")
         search.engine().optimize()
+        bar.stage("done")
         bar.finish()
 
     def ensure(self, model, kind, names):
