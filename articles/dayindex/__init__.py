@@ -12,20 +12,18 @@ signals.py keeps the table in step with every save; rebuild() remakes it after b
 from copy import copy
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     Max,
     Q,
     Subquery,
     Sum,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
@@ -184,6 +182,57 @@ def count(first=None, after=None):
     return days.aggregate(total=Coalesce(Sum("shown"), 0))["total"]
 
 
+def locate(first, after, today, start):
+    """The day holding the ``start``-th newest article of the period shown today, as (day,
+    articles, running total to it newest first, today's scheduled articles, period's total).
+
+    One query: each day's running total, newest first, up to the first day that reaches past
+    ``start`` (the window stops there, without reading older days). SQL written here rather
+    than built by the ORM, whose window, subqueries and filter on the window took 2.5 ms of
+    Python for a query the database answers in a few hundredths of one. Today's scheduled
+    articles are counted in today's row, the newest, so every running total holds them:
+    subtracting them from each is exact.
+    """
+    from articles.models import Article
+
+    ops = connection.ops
+    days = "published > 0 AND day <= %s"
+    params = [ops.adapt_datefield_value(today)]
+    if first is not None:
+        days += " AND day >= %s"
+        params.append(ops.adapt_datefield_value(first))
+    if after is not None:
+        days += " AND day < %s"
+        params.append(ops.adapt_datefield_value(after))
+    table = ops.quote_name(PublicationDay._meta.db_table)
+    scheduled = (
+        f"COALESCE((SELECT COUNT(*) FROM {ops.quote_name(Article._meta.db_table)} "
+        "WHERE status = %s AND published_at >= %s AND published_at < %s "
+        "AND published_at > %s), 0)"
+    )
+    scheduled_params = [
+        Article.Status.PUBLISHED,
+        *(
+            ops.adapt_datetimefield_value(moment)
+            for moment in (midnight(today), midnight(today + timedelta(days=1)), timezone.now())
+        ),
+    ]
+    sql = (
+        "SELECT day, published, running, scheduled, total FROM ("
+        "SELECT day, published, SUM(published) OVER (ORDER BY day DESC) AS running, "
+        f"{scheduled} AS scheduled, (SELECT SUM(published) FROM {table} WHERE {days}) AS total "
+        f"FROM {table} WHERE {days}) located "
+        "WHERE running > scheduled + %s AND running <= published + scheduled + %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scheduled_params, *params, *params, start, start])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    day_field = PublicationDay._meta.get_field("day")
+    return (day_field.to_python(row[0]), *row[1:])
+
+
 class DatedArticles:
     """The published articles of a period, newest first, as Django's Paginator takes them.
 
@@ -210,24 +259,7 @@ class DatedArticles:
         """(day, articles of that day before ``start``, period's total); None past the end."""
         if start not in self.located:
             today = timezone.localdate()
-            days = days_of(self.first, self.after).filter(day__lte=today)
-            # Today's scheduled articles are counted in today's row, the newest, so every
-            # running total, newest first, holds them: subtracting them from each is exact.
-            rows = (
-                days.annotate(
-                    running=Window(Sum("published"), order_by=F("day").desc()),
-                    scheduled=scheduled_today(today),
-                    total=Subquery(days.values(total=Func("published", function="SUM"))),
-                )
-                # The one day whose running total reaches past ``start``: the window stops
-                # there, without reading the older days.
-                .filter(
-                    running__gt=F("scheduled") + start,
-                    running__lte=F("published") + F("scheduled") + start,
-                )
-                .values_list("day", "published", "running", "scheduled", "total")
-            )
-            row = next(iter(rows[:1]), None)
+            row = locate(self.first, self.after, today, start)
             if row:
                 day, published, running, scheduled, total = row
                 before = 0 if day == today else running - published - scheduled
