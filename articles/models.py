@@ -783,5 +783,10 @@ class FormerTagSlug(models.Model):
 
 # The models of the search, listing and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
-from articles.listings.models import AuthorListing, TagCount, TagListing  # noqa: E402, F401
+from articles.listings.models import (  # noqa: E402, F401
+    AuthorListing,
+    SectionCount,
+    TagCount,
+    TagListing,
+)
 from articles.search.models import SearchEntry  # noqa: E402, F401

@@ -314,9 +314,10 @@ class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
         )
         if self.section is None:
             raise Http404(_("No such section."))
-        # A count of the section's range of its index, and one page of ids at any depth.
+        # Its stored count, and one page of ids from its index at any depth.
         entries = super().get_queryset().filter(section=self.section)
-        return CountedArticles(super().get_queryset(), entries, entries.count())
+        count = listings.section_article_count(self.section)
+        return CountedArticles(super().get_queryset(), entries, count)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)

@@ -4,10 +4,12 @@ import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
+import time_machine
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import listings
 from articles.models import Article
 from tests.factories import make_archive, make_article, make_section
 
@@ -64,6 +66,7 @@ class SectionPageTests(TestCase):
                 section = make_section()
                 for article in make_archive(size):
                     Article.objects.filter(pk=article.pk).update(section=section)
+                listings.rebuild()  # update() skips the signals that keep the section's count
                 last = (size - 1) // 12 + 1
                 for page in {1, last}:
                     with self.assertNumQueries(4):
@@ -154,3 +157,46 @@ class SectionSitemapTests(TestCase):
         self.assertEqual(self.client.get(reverse("articles:sitemap-sections")).status_code, 404)
         index = self.client.get(reverse("articles:sitemap-index")).content.decode()
         self.assertNotIn("sitemap-sections.xml", index)
+
+
+class SectionCountTests(TestCase):
+    """The section page's count is kept at write time, as tag counts are."""
+
+    def setUp(self):
+        self.europe = make_section(name="Europe", slug="europe")
+        self.africa = make_section(name="Afrique", slug="afrique")
+
+    def counted(self, section):
+        return listings.section_article_count(section)
+
+    def test_publishing_unpublishing_moving_and_deleting_follow(self):
+        article = make_article(section=self.europe, status=Article.Status.DRAFT)
+        make_article(section=self.europe)
+        self.assertEqual(self.counted(self.europe), 1)
+        article.publish()
+        article.save()
+        self.assertEqual(self.counted(self.europe), 2)
+        article.section = self.africa
+        article.save()
+        self.assertEqual((self.counted(self.europe), self.counted(self.africa)), (1, 1))
+        article.unpublish()
+        article.save()
+        self.assertEqual(self.counted(self.africa), 0)
+        article.delete()
+        self.assertEqual(self.counted(self.europe), 1)
+
+    def test_a_scheduled_article_counts_once_its_time_comes_without_any_save(self):
+        make_article(section=self.europe)
+        make_article(section=self.europe, published_at=hours_ago(-1))
+        self.assertEqual(self.counted(self.europe), 1)
+        with time_machine.travel(hours_ago(-2)):
+            self.assertEqual(self.counted(self.europe), 2)
+
+    def test_rebuild_gives_the_counts_kept_at_write_time(self):
+        for n in range(3):
+            make_article(section=self.europe if n else self.africa)
+        make_article(section=self.europe, status=Article.Status.DRAFT)
+        kept = (self.counted(self.europe), self.counted(self.africa))
+        listings.rebuild()
+        self.assertEqual((self.counted(self.europe), self.counted(self.africa)), kept)
+        self.assertEqual(kept, (2, 1))

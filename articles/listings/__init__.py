@@ -13,6 +13,8 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
   with the published status, and the few still scheduled are subtracted when read.
 - tag and author pages read one page of article ids from the index (see articles.paging);
   an author's count is a count of the author's range of the index.
+- section counts are kept at write time too, as tag counts are: a section holds a large share
+  of the archive, and counting its range of the index grew with it (20 ms at a million).
 
 The tables are derived, as the search index is: signals (articles.listings.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
@@ -25,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.listings.models import AuthorListing, TagCount, TagListing
+from articles.listings.models import AuthorListing, SectionCount, TagCount, TagListing
 
 # How many of each tag's newest articles the sidebar ranks.
 CANDIDATES_PER_TAG = 100
@@ -101,9 +103,44 @@ def refresh_counts(tag_ids):
             TagCount.objects.filter(tag_id=tag_id).delete()
 
 
+def refresh_section_counts(section_ids):
+    """Count again these sections' articles with the published status (an index range each)."""
+    from articles.models import Article
+
+    for section_id in set(section_ids) - {None}:
+        published = Article.objects.filter(
+            section_id=section_id, status=Article.Status.PUBLISHED
+        ).count()
+        if published:
+            SectionCount.objects.update_or_create(
+                section_id=section_id, defaults={"published": published}
+            )
+        else:
+            SectionCount.objects.filter(section_id=section_id).delete()
+
+
+def section_article_count(section):
+    """The section's published articles readers see now: the stored count less the scheduled
+    ones, the few at the far end of the section's index range. One query."""
+    from articles.models import Article
+
+    scheduled = (
+        Article.objects.scheduled()
+        .filter(section=OuterRef("section"))
+        .order_by()
+        .values("section")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    shown = SectionCount.objects.filter(section=section).annotate(
+        shown=F("published") - Coalesce(Subquery(scheduled), 0)
+    )
+    return shown.values_list("shown", flat=True).first() or 0
+
+
 def rebuild():
     """Remake the tables from the taggings, bylines and articles (after bulk_create or a
-    restore)."""
+    restore), section counts included."""
     from articles.models import Article
 
     listing, count = TagListing._meta.db_table, TagCount._meta.db_table
@@ -130,6 +167,13 @@ def rebuild():
         cursor.execute(
             f"INSERT INTO {count} (tag_id, published) SELECT tag_id, COUNT(*) FROM {listing} "
             "WHERE published_at IS NOT NULL GROUP BY tag_id"
+        )
+        SectionCount.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {SectionCount._meta.db_table} (section_id, published) "
+            f"SELECT section_id, COUNT(*) FROM {Article._meta.db_table} "
+            "WHERE status = %s AND section_id IS NOT NULL GROUP BY section_id",
+            [PUBLISHED],
         )
 
 

@@ -81,3 +81,19 @@ class TagCount(models.Model):
 
     def __str__(self):
         return f"{self.tag_id}: {self.published}"
+
+
+class SectionCount(models.Model):
+    """How many articles with the published status a section holds, scheduled ones included:
+    the section page's count, which a COUNT of its index range made grow with the archive."""
+
+    section = models.OneToOneField(
+        "articles.Section", models.CASCADE, primary_key=True, related_name="tally"
+    )
+    published = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.section_id}: {self.published}"

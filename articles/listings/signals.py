@@ -4,7 +4,7 @@ included) or deleted.
 Taggit's manager saves and deletes taggings one row at a time, so these see every retag.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import TaggedItem
 
@@ -14,6 +14,20 @@ from articles import listings
 @receiver(post_save, sender="articles.Article")
 def article_saved(sender, instance, **kwargs):
     listings.article_saved(instance)
+
+
+@receiver(pre_save, sender="articles.Article")
+def remember_section(sender, instance, **kwargs):
+    # The section the article may leave: read before the row is overwritten.
+    before = sender._base_manager.filter(pk=instance.pk) if instance.pk else sender.objects.none()
+    instance._section_before = before.values_list("section_id", flat=True).first()
+
+
+@receiver([post_save, post_delete], sender="articles.Article")
+def count_sections(sender, instance, **kwargs):
+    listings.refresh_section_counts(
+        [instance.section_id, getattr(instance, "_section_before", None)]
+    )
 
 
 @receiver(post_save, sender=TaggedItem)
