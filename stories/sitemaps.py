@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from articles import sitemaps
 from articles.links import absolute_url
-from articles.models import Article
-from stories.models import ArticlePlace, Place, Story
+from stories.models import Place, Story
 
 
 def story_rows():
@@ -46,9 +45,9 @@ def index_entries():
     story_lastmod = story_rows().aggregate(latest=Max("updated_at"))["latest"]
     if story_lastmod:
         files.append((absolute_url(reverse("stories:sitemap-stories")), story_lastmod))
-    place_lastmod = ArticlePlace.objects.filter(article__in=Article.objects.published()).aggregate(
-        latest=Max("article__published_at")
-    )["latest"]
+    # Each place's newest piece, one probe of its coverage index: aggregating every article's
+    # place took 1.6 s at a million articles, nearly all datelined.
+    place_lastmod = max((lastmod for _, lastmod in place_rows() if lastmod), default=None)
     if place_lastmod:
         files.append((absolute_url(reverse("stories:sitemap-places")), place_lastmod))
     return files
