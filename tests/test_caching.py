@@ -356,7 +356,18 @@ class SearchIsNeverSharedTests(TestCase):
                 self.assertIn("no-store", response["Cache-Control"])
 
 
-class FileCacheCullingTests(SimpleTestCase):
+class FileCacheTests(SimpleTestCase):
+    def test_pages_are_stored_as_they_are_and_read_back(self):
+        # Uncompressed: a hit then costs no decompression of the page.
+        with tempfile.TemporaryDirectory() as folder:
+            cache = FileBasedCache(folder, {})
+            page = "<h1>Des troupes nord-coréennes soutiennent la Russie</h1>" * 20
+            cache.set("page", page)
+            (name,) = os.listdir(folder)
+            with open(os.path.join(folder, name), "rb") as file:
+                self.assertIn(page.encode(), file.read())
+            self.assertEqual(cache.get("page"), page)
+
     def test_the_folder_is_listed_once_in_a_while_and_stays_near_its_bound(self):
         with tempfile.TemporaryDirectory() as folder:
             cache = FileBasedCache(folder, {"OPTIONS": {"MAX_ENTRIES": 60}})
