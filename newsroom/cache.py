@@ -69,6 +69,25 @@ class FailSoftMixin:
         return self._call("clear", None)
 
 
+class ReusedClientRedisCacheClient(redis.RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` for each connection pool.
+
+    Django makes a new one for every cache call, and redis-py sets up some 170 response
+    callbacks in each: 0.3 ms of a 0.43 ms cache hit. The client object holds no connection
+    of its own (the pool does), so one can serve every call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        if id(pool) not in self._clients:
+            self._clients[id(pool)] = self._client(connection_pool=pool)
+        return self._clients[id(pool)]
+
+
 class RedisCache(FailSoftMixin, redis.RedisCache):
     """Django's Redis cache, whose calls to a hung server give up after a quarter of a second.
 
@@ -83,6 +102,7 @@ class RedisCache(FailSoftMixin, redis.RedisCache):
     def __init__(self, server, params):
         options = {**self.timeouts, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
 
 
 class FileBasedCache(FailSoftMixin, filebased.FileBasedCache):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.cache import EDITOR_COOKIE, GENERATION_KEY
 from articles.models import Article
-from newsroom.cache import FileBasedCache
+from newsroom.cache import FileBasedCache, RedisCache
 from tests.factories import make_archive, make_article, make_user, sign_in
 from tests.services import require
 
@@ -354,6 +354,13 @@ class SearchIsNeverSharedTests(TestCase):
                 response = self.client.get(reverse("articles:search"), query)
                 self.assertIn("private", response["Cache-Control"])
                 self.assertIn("no-store", response["Cache-Control"])
+
+
+class RedisClientTests(SimpleTestCase):
+    def test_every_call_shares_one_client_per_connection_pool(self):
+        # Django made a client for each call, 0.3 ms of a cache hit. Nothing connects here.
+        client = RedisCache("redis://127.0.0.1:6379/9", {})._cache
+        self.assertIs(client.get_client("a"), client.get_client("b", write=True))
 
 
 class FileCacheTests(SimpleTestCase):
