@@ -124,18 +124,16 @@ def section_article_count(section):
     ones, the few at the far end of the section's index range. One query."""
     from articles.models import Article
 
-    scheduled = (
-        Article.objects.scheduled()
-        .filter(section=OuterRef("section"))
-        .order_by()
-        .values("section")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    shown = SectionCount.objects.filter(section=section).annotate(
-        shown=F("published") - Coalesce(Subquery(scheduled), 0)
-    )
+    scheduled = count_of(Article.objects.scheduled(), "section", OuterRef("section"))
+    shown = SectionCount.objects.filter(section=section).annotate(shown=F("published") - scheduled)
     return shown.values_list("shown", flat=True).first() or 0
+
+
+def count_of(rows, field, outer):
+    """How many of ``rows`` have ``field`` equal to the outer query's ``outer``, as a
+    subquery; 0 when none."""
+    rows = rows.filter(**{field: outer}).order_by().values(field).annotate(n=Count("*"))
+    return Coalesce(Subquery(rows.values("n")), 0)
 
 
 def rebuild():
@@ -180,17 +178,8 @@ def rebuild():
 def with_article_counts(tags):
     """These tags with ``article_count``, their published articles: the stored count less the
     scheduled ones, found at the end of each tag's index range."""
-    scheduled = (
-        TagListing.objects.scheduled()
-        .filter(tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(scheduled=Count("*"))
-        .values("scheduled")
-    )
-    return tags.annotate(
-        article_count=Coalesce(F("tally__published"), 0) - Coalesce(Subquery(scheduled), 0)
-    )
+    scheduled = count_of(TagListing.objects.scheduled(), "tag", OuterRef("pk"))
+    return tags.annotate(article_count=Coalesce(F("tally__published"), 0) - scheduled)
 
 
 def top_tags(tags, limit):
