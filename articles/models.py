@@ -784,6 +784,7 @@ class FormerTagSlug(models.Model):
 # The models of the search, listing and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.listings.models import (  # noqa: E402, F401
+    AuthorCount,
     AuthorListing,
     SectionCount,
     TagCount,

@@ -328,11 +328,10 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        # Read through the listing index: a count of the author's range, one page of ids.
+        # Read through the listing index: its stored count, and one page of ids.
         entries = AuthorListing.objects.published().filter(author=self.author)
-        return CountedArticles(
-            super().get_queryset(), entries, entries.count(), id_field="article_id"
-        )
+        count = listings.author_article_count(self.author)
+        return CountedArticles(super().get_queryset(), entries, count, id_field="article_id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import time_machine
 from django.test import TestCase
 from django.utils import timezone
 
@@ -49,3 +50,39 @@ class AuthorListingTests(TestCase):
                 self.assertEqual(list(response.context["object_list"]), expected)
         response = self.client.get(anne.get_absolute_url(), {"page": 4})
         self.assertEqual(response.status_code, 404)
+
+
+class AuthorCountTests(TestCase):
+    """The author page's count is kept at write time, as tag and section counts are."""
+
+    def counted(self, *authors):
+        return [listings.author_article_count(author) for author in authors]
+
+    def test_bylines_publishing_and_deleting_follow(self):
+        anne, bruno = make_author(), make_author()
+        article = make_article(authors=[anne], status=Article.Status.DRAFT)
+        make_article(authors=[anne, bruno])
+        self.assertEqual(self.counted(anne, bruno), [1, 1])
+        article.publish()
+        article.save()
+        self.assertEqual(self.counted(anne, bruno), [2, 1])
+        article.authors.add(bruno)
+        article.authors.remove(anne)
+        self.assertEqual(self.counted(anne, bruno), [1, 2])
+        bruno.articles.clear()
+        self.assertEqual(self.counted(anne, bruno), [1, 0])
+        article.authors.add(bruno)
+        article.delete()
+        self.assertEqual(self.counted(anne, bruno), [1, 0])
+
+    def test_a_scheduled_article_counts_once_its_time_comes_and_rebuild_agrees(self):
+        anne = make_author()
+        make_article(authors=[anne])
+        make_article(authors=[anne], published_at=timezone.now() + timedelta(hours=1))
+        self.assertEqual(self.counted(anne), [1])
+        listings.rebuild()
+        self.assertEqual(self.counted(anne), [1])
+        with time_machine.travel(timezone.now() + timedelta(hours=2)):
+            self.assertEqual(self.counted(anne), [2])
+            response = self.client.get(anne.get_absolute_url())
+            self.assertEqual(response.context["paginator"].count, 2)

@@ -11,10 +11,9 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
   newer ones; a rare tag's articles are all candidates.
 - tag counts ("most covered", tag pages and feeds) are kept at write time for every article
   with the published status, and the few still scheduled are subtracted when read.
-- tag and author pages read one page of article ids from the index (see articles.paging);
-  an author's count is a count of the author's range of the index.
-- section counts are kept at write time too, as tag counts are: a section holds a large share
-  of the archive, and counting its range of the index grew with it (20 ms at a million).
+- tag and author pages read one page of article ids from the index (see articles.paging).
+- author and section counts are kept at write time too, as tag counts are: counting an
+  author's or a section's range of the index grew with the archive (17-21 ms at a million).
 
 The tables are derived, as the search index is: signals (articles.listings.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
@@ -27,7 +26,13 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.listings.models import AuthorListing, SectionCount, TagCount, TagListing
+from articles.listings.models import (
+    AuthorCount,
+    AuthorListing,
+    SectionCount,
+    TagCount,
+    TagListing,
+)
 
 # How many of each tag's newest articles the sidebar ranks.
 CANDIDATES_PER_TAG = 100
@@ -41,13 +46,16 @@ def listed_time(status, published_at):
 def article_saved(article):
     """Copy the article's status and time onto its listings; count again if it (un)published."""
     new = listed_time(article.status, article.published_at)
-    AuthorListing.objects.filter(article=article).exclude(published_at=new).update(published_at=new)
-    listings = TagListing.objects.filter(article=article)
-    rows = list(listings.values_list("tag_id", "published_at"))
+    refresh_counts(restamp(TagListing.objects.filter(article=article), "tag_id", new))
+    refresh_author_counts(restamp(AuthorListing.objects.filter(article=article), "author_id", new))
+
+
+def restamp(listings, key, new):
+    """Give these listings the time ``new``; the keys (tags, authors) whose count it changes."""
+    rows = list(listings.values_list(key, "published_at"))
     if any(old != new for _, old in rows):
         listings.update(published_at=new)
-    if any((old is None) != (new is None) for _, old in rows):
-        refresh_counts(tag for tag, _ in rows)
+    return [value for value, old in rows if (old is None) != (new is None)]
 
 
 def tagging_saved(tagged_item):
@@ -83,13 +91,16 @@ def bylines_changed(articles, authors):
         lookups["author__in"] = authors
     bylines = Article.authors.through.objects.filter(**lookups)
     with transaction.atomic():
-        AuthorListing.objects.filter(**lookups).delete()
-        AuthorListing.objects.bulk_create(
+        listed = AuthorListing.objects.filter(**lookups)
+        authors = set(listed.values_list("author_id", flat=True))
+        listed.delete()
+        created = AuthorListing.objects.bulk_create(
             AuthorListing(author_id=author, article_id=article, published_at=listed_time(*time))
             for author, article, *time in bylines.values_list(
                 "author_id", "article_id", "article__status", "article__published_at"
             )
         )
+        refresh_author_counts(authors | {listing.author_id for listing in created})
 
 
 def refresh_counts(tag_ids):
@@ -101,6 +112,20 @@ def refresh_counts(tag_ids):
         else:
             # Also what keeps a tag being deleted from getting its count back.
             TagCount.objects.filter(tag_id=tag_id).delete()
+
+
+def refresh_author_counts(author_ids):
+    """Count again these authors' published articles, from their listings (an index range)."""
+    for author_id in set(author_ids):
+        published = AuthorListing.objects.filter(
+            author_id=author_id, published_at__isnull=False
+        ).count()
+        if published:
+            AuthorCount.objects.update_or_create(
+                author_id=author_id, defaults={"published": published}
+            )
+        else:
+            AuthorCount.objects.filter(author_id=author_id).delete()
 
 
 def refresh_section_counts(section_ids):
@@ -124,8 +149,19 @@ def section_article_count(section):
     ones, the few at the far end of the section's index range. One query."""
     from articles.models import Article
 
-    scheduled = count_of(Article.objects.scheduled(), "section", OuterRef("section"))
-    shown = SectionCount.objects.filter(section=section).annotate(shown=F("published") - scheduled)
+    counted = SectionCount.objects.filter(section=section)
+    return shown_count(counted, Article.objects.scheduled(), "section")
+
+
+def author_article_count(author):
+    """The author's published articles readers see now, as section_article_count()."""
+    counted = AuthorCount.objects.filter(author=author)
+    return shown_count(counted, AuthorListing.objects.scheduled(), "author")
+
+
+def shown_count(counted, scheduled, key):
+    """The stored count of the one row of ``counted``, less its ``scheduled`` rows; 0 if none."""
+    shown = counted.annotate(shown=F("published") - count_of(scheduled, key, OuterRef(key)))
     return shown.values_list("shown", flat=True).first() or 0
 
 
@@ -165,6 +201,12 @@ def rebuild():
         cursor.execute(
             f"INSERT INTO {count} (tag_id, published) SELECT tag_id, COUNT(*) FROM {listing} "
             "WHERE published_at IS NOT NULL GROUP BY tag_id"
+        )
+        AuthorCount.objects.all().delete()
+        cursor.execute(
+            f"INSERT INTO {AuthorCount._meta.db_table} (author_id, published) "
+            f"SELECT author_id, COUNT(*) FROM {AuthorListing._meta.db_table} "
+            "WHERE published_at IS NOT NULL GROUP BY author_id"
         )
         SectionCount.objects.all().delete()
         cursor.execute(

@@ -97,3 +97,19 @@ class SectionCount(models.Model):
 
     def __str__(self):
         return f"{self.section_id}: {self.published}"
+
+
+class AuthorCount(models.Model):
+    """How many articles with the published status carry the author's byline, scheduled ones
+    included: the author page's count, which a COUNT of the author's listings made grow."""
+
+    author = models.OneToOneField(
+        "articles.Author", models.CASCADE, primary_key=True, related_name="tally"
+    )
+    published = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.author_id}: {self.published}"

@@ -4,11 +4,12 @@ included) or deleted.
 Taggit's manager saves and deletes taggings one row at a time, so these see every retag.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import TaggedItem
 
 from articles import listings
+from articles.listings.models import AuthorListing
 
 
 @receiver(post_save, sender="articles.Article")
@@ -21,6 +22,18 @@ def remember_section(sender, instance, **kwargs):
     # The section the article may leave: read before the row is overwritten.
     before = sender._base_manager.filter(pk=instance.pk) if instance.pk else sender.objects.none()
     instance._section_before = before.values_list("section_id", flat=True).first()
+
+
+@receiver(pre_delete, sender="articles.Article")
+def remember_authors(sender, instance, **kwargs):
+    # Its listings go with it: whose count to take again is read before.
+    listed = AuthorListing.objects.filter(article=instance, published_at__isnull=False)
+    instance._authors_before = list(listed.values_list("author_id", flat=True))
+
+
+@receiver(post_delete, sender="articles.Article")
+def count_authors(sender, instance, **kwargs):
+    listings.refresh_author_counts(instance._authors_before)
 
 
 @receiver([post_save, post_delete], sender="articles.Article")
