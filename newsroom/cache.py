@@ -117,13 +117,13 @@ class FileBasedCache(FailSoftMixin, filebased.FileBasedCache):
     failures = (OSError,)
     CULL_EVERY = 20
 
+    _writes = 0
+
     def _write_content(self, file, timeout, value):
         # Stored without compression (zlib level 0, the format Django reads): decompressing a
         # page took a fifth of every cache hit, where the disk space saved is a few MB.
         file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
         file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), 0))
-
-    _writes = 0
 
     def _cull(self):
         self._writes += 1

@@ -105,43 +105,33 @@ def bylines_changed(articles, authors):
 
 def refresh_counts(tag_ids):
     """Count again these tags' published articles, from their listings (few index reads)."""
-    for tag_id in set(tag_ids):
-        published = TagListing.objects.filter(tag_id=tag_id, published_at__isnull=False).count()
-        if published:
-            TagCount.objects.update_or_create(tag_id=tag_id, defaults={"published": published})
-        else:
-            # Also what keeps a tag being deleted from getting its count back.
-            TagCount.objects.filter(tag_id=tag_id).delete()
+    # A count of 0 deletes the row: also what keeps a tag being deleted from getting it back.
+    recount(TagCount, "tag_id", tag_ids, TagListing.objects.filter(published_at__isnull=False))
 
 
 def refresh_author_counts(author_ids):
     """Count again these authors' published articles, from their listings (an index range)."""
-    for author_id in set(author_ids):
-        published = AuthorListing.objects.filter(
-            author_id=author_id, published_at__isnull=False
-        ).count()
-        if published:
-            AuthorCount.objects.update_or_create(
-                author_id=author_id, defaults={"published": published}
-            )
-        else:
-            AuthorCount.objects.filter(author_id=author_id).delete()
+    listed = AuthorListing.objects.filter(published_at__isnull=False)
+    recount(AuthorCount, "author_id", author_ids, listed)
 
 
 def refresh_section_counts(section_ids):
     """Count again these sections' articles with the published status (an index range each)."""
     from articles.models import Article
 
-    for section_id in set(section_ids) - {None}:
-        published = Article.objects.filter(
-            section_id=section_id, status=Article.Status.PUBLISHED
-        ).count()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    recount(SectionCount, "section_id", section_ids, published)
+
+
+def recount(model, key, values, rows):
+    """Store in ``model`` how many of ``rows`` have each of these ``values`` as ``key``; a
+    count of 0 deletes the value's row."""
+    for value in set(values) - {None}:
+        published = rows.filter(**{key: value}).count()
         if published:
-            SectionCount.objects.update_or_create(
-                section_id=section_id, defaults={"published": published}
-            )
+            model.objects.update_or_create(**{key: value}, defaults={"published": published})
         else:
-            SectionCount.objects.filter(section_id=section_id).delete()
+            model.objects.filter(**{key: value}).delete()
 
 
 def section_article_count(section):

@@ -70,46 +70,32 @@ class AuthorListing(Listing):
         return f"{self.author_id}:{self.article_id}"
 
 
-class TagCount(models.Model):
-    """How many articles with the published status carry the tag, scheduled ones included."""
+class Tally(models.Model):
+    """How many articles with the published status a tag, an author or a section has,
+    scheduled ones included: its page's count, where a COUNT of its range of an index grew
+    with the archive. The key is the subclass's one-to-one primary key."""
 
-    tag = models.OneToOneField(Tag, models.CASCADE, primary_key=True, related_name="tally")
     published = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
         app_label = "articles"
 
     def __str__(self):
-        return f"{self.tag_id}: {self.published}"
+        return f"{self.pk}: {self.published}"
 
 
-class SectionCount(models.Model):
-    """How many articles with the published status a section holds, scheduled ones included:
-    the section page's count, which a COUNT of its index range made grow with the archive."""
+class TagCount(Tally):
+    tag = models.OneToOneField(Tag, models.CASCADE, primary_key=True, related_name="tally")
 
+
+class SectionCount(Tally):
     section = models.OneToOneField(
         "articles.Section", models.CASCADE, primary_key=True, related_name="tally"
     )
-    published = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        app_label = "articles"
-
-    def __str__(self):
-        return f"{self.section_id}: {self.published}"
 
 
-class AuthorCount(models.Model):
-    """How many articles with the published status carry the author's byline, scheduled ones
-    included: the author page's count, which a COUNT of the author's listings made grow."""
-
+class AuthorCount(Tally):
     author = models.OneToOneField(
         "articles.Author", models.CASCADE, primary_key=True, related_name="tally"
     )
-    published = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        app_label = "articles"
-
-    def __str__(self):
-        return f"{self.author_id}: {self.published}"
