@@ -8,15 +8,19 @@ back-ends (newsroom/cache.py) answer it as a miss, and pages are built from the 
 
 ``shared_cache`` marks a route as a reader page; ``ReaderPageCacheMiddleware``, near the top of
 the stack, answers it from the cache before any other middleware runs, and stores what the
-stack built, headers included. Before the view runs it also makes the address canonical, so
-that nobody fills the cache with copies of a page or forces misses for free: only the page
-number counts, written as the site writes it.
+stack built, headers included. Each worker also keeps the pages it read from the cache last,
+and serves them while the shared generation is still theirs: a hit on the busiest pages then
+reads a few bytes from the cache, not the page. Before the view runs it also makes
+the address canonical, so that nobody fills the cache with copies of a page or forces misses for
+free: only the page number counts, written as the site writes it.
 """
 
 import hashlib
 import re
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from functools import lru_cache, wraps
 
 from django.conf import settings
@@ -185,15 +189,70 @@ CONDITIONS = {
 }
 
 
+class KeptPages:
+    """The pages a worker read from the shared cache last, as it stores them, within bounds.
+
+    Least recently served first out, past ``max_pages`` pages or ``max_bytes`` of content.
+    """
+
+    def __init__(self, max_pages, max_bytes):
+        self.max_pages, self.max_bytes = max_pages, max_bytes
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()  # gunicorn may run a worker's requests in threads
+
+    def get(self, key):
+        with self.lock:
+            stored = self.pages.get(key)
+            if stored is not None:
+                self.pages.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        if len(stored[2]) > self.max_bytes:
+            return
+        with self.lock:
+            self.discard(key)
+            self.pages[key] = stored
+            self.size += len(stored[2])
+            while len(self.pages) > self.max_pages or self.size > self.max_bytes:
+                self.discard(next(iter(self.pages)))
+
+    def discard(self, key):
+        stored = self.pages.pop(key, None)
+        if stored is not None:
+            self.size -= len(stored[2])
+
+
 class ReaderPageCacheMiddleware:
     """Serve reader pages to anonymous readers from the shared cache, before the stack below.
 
     A hit answers with the stored response (the headers that the middleware below added on
     the miss included) and honours If-None-Match and If-Modified-Since with a 304.
+
+    Each worker keeps the pages it read from the shared cache last (``kept_pages``,
+    ``kept_bytes``). Serving one of them still reads the current generation from the shared
+    cache on every request, so an edit shows at once from every worker; what it saves is
+    carrying the page out of the cache and unpickling it (with Redis, tens of kilobytes through
+    a socket). No generation is ever kept in a worker: a worker cannot know that another one
+    saved something without asking the shared cache, nor, when that cache is down or hung, that
+    it missed an edit (it then builds every page).
+
+    A kept page is one that the shared cache held, and it leaves the worker no later than it
+    leaves the shared cache (``kept_margin``: the cache rounds a timeout down to whole seconds),
+    so that every worker serves the same page: no other worker builds a newer one while it is
+    there, and a scheduled article, once shown, stays. Only a cache that evicts pages early,
+    when its memory is full, can make a worker show an older page than its neighbours, for the
+    rest of that page's READER_CACHE_SECONDS.
     """
+
+    kept_pages = 256
+    kept_bytes = 16 * 1024 * 1024
+    kept_margin = 1
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.kept = KeptPages(self.kept_pages, self.kept_bytes)
 
     def __call__(self, request):
         response = self.serve(request)
@@ -216,12 +275,8 @@ class ReaderPageCacheMiddleware:
             return self.get_response(request)
 
         key = page_key(request.path, page)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
+        generation, stored = self.lookup(key)
+        if stored is not None:
             return self.from_cache(request, *stored[2:])
         read_at = time.time()  # the view reads the database after this
         response = self.get_response(request)
@@ -233,6 +288,28 @@ class ReaderPageCacheMiddleware:
         ):
             self.store(key, generation, read_at, response)
         return response
+
+    def lookup(self, key):
+        """The current generation, and the page stored under it for ``key`` (or None).
+
+        A page this worker kept costs one read of the generation alone; any other, one read
+        of the page and the generation together.
+        """
+        kept = self.kept.get(key)
+        expires = settings.READER_CACHE_SECONDS - self.kept_margin
+        if kept is not None and kept[1] + expires > time.time():
+            generation = cache.get(GENERATION_KEY)
+            if generation is not None and generation == kept[0]:
+                return generation, kept
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+        stored = found.get(key)
+        if stored is None or stored[0] != generation:
+            return generation, None
+        self.kept.put(key, stored)
+        return generation, stored
 
     @staticmethod
     def store(key, generation, read_at, response):

@@ -9,6 +9,7 @@ place that handles cache faults; callers treat the cache as always there, merely
 """
 
 import logging
+import os
 import pickle
 import time
 import zlib
@@ -70,22 +71,60 @@ class FailSoftMixin:
 
 
 class ReusedClientRedisCacheClient(redis.RedisCacheClient):
-    """Django's Redis client, keeping one ``redis.Redis`` for each connection pool.
+    """Django's Redis client, keeping one ``redis.Redis`` for each connection pool, and reading
+    through a connection of its own.
 
-    Django makes a new one for every cache call, and redis-py sets up some 170 response
-    callbacks in each: 0.3 ms of a 0.43 ms cache hit. The client object holds no connection
-    of its own (the pool does), so one can serve every call.
+    Django makes a new ``redis.Redis`` for every cache call, and redis-py sets up some 170
+    response callbacks in each: 0.3 ms of a 0.43 ms cache hit. The client object holds no
+    connection of its own (the pool does), so one can serve every call.
+
+    Reads (GET, MGET: every cache hit) go further: they send their command on one connection
+    kept for them, where redis-py's client would take a connection from the pool and give it
+    back, polling its socket and recording a dozen metrics each time (two thirds of the CPU of a
+    GET). Django keeps one cache instance, so one client, per thread; the connection is made
+    again in a forked process (gunicorn loads the site before it forks its workers), so that
+    no two processes ever share a socket.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._reader = None
+        self._reader_pid = None
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
         if id(pool) not in self._clients:
             self._clients[id(pool)] = self._client(connection_pool=pool)
         return self._clients[id(pool)]
+
+    def _read(self, *command):
+        if self._reader_pid != os.getpid():
+            pool = self._get_connection_pool(write=False)
+            self._reader = pool.connection_class(**pool.connection_kwargs)
+            self._reader_pid = os.getpid()
+        try:
+            self._reader.send_command(*command)
+            return self._reader.read_response()
+        except BaseException:
+            # Whatever stopped the exchange halfway, the next command must not read this
+            # one's answer: start again on a new connection.
+            self._reader.disconnect()
+            raise
+
+    def get(self, key, default):
+        value = self._read("GET", key)
+        return default if value is None else self._serializer.loads(value)
+
+    def get_many(self, keys):
+        if not keys:
+            return {}
+        values = self._read("MGET", *keys)
+        return {
+            key: self._serializer.loads(v)
+            for key, v in zip(keys, values, strict=True)
+            if v is not None
+        }
 
 
 class RedisCache(FailSoftMixin, redis.RedisCache):

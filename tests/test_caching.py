@@ -8,11 +8,11 @@ from unittest import mock
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import caches
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import EDITOR_COOKIE, GENERATION_KEY
+from articles.cache import EDITOR_COOKIE, GENERATION_KEY, KeptPages
 from articles.models import Article
 from newsroom.cache import FileBasedCache, RedisCache
 from tests.factories import make_archive, make_article, make_user, sign_in
@@ -213,6 +213,37 @@ class RedisCacheTests(TestCase):
     def test_healthz_answers_with_redis(self):
         self.assertEqual(self.client.get("/healthz").status_code, 200)
 
+    def test_an_edit_shows_at_once_where_the_worker_kept_the_page(self):
+        article = make_article(title="Gardée par le worker")
+        for _ in range(3):  # built, read from Redis, then served from the worker's memory
+            self.assertContains(self.client.get(article.get_absolute_url()), "Gardée")
+        article.title = "Corrigée partout"
+        article.save()
+        self.assertContains(self.client.get(article.get_absolute_url()), "Corrigée partout")
+
+
+class KeptPagesTests(SimpleTestCase):
+    @staticmethod
+    def page(size):
+        return ("generation", 0.0, b"x" * size, [])
+
+    def test_the_least_recently_served_page_leaves_first_past_the_count(self):
+        kept = KeptPages(max_pages=2, max_bytes=1000)
+        kept.put("a", self.page(10))
+        kept.put("b", self.page(10))
+        kept.get("a")
+        kept.put("c", self.page(10))
+        self.assertEqual(list(kept.pages), ["a", "c"])
+
+    def test_pages_leave_past_the_bytes_and_an_oversized_page_is_not_kept(self):
+        kept = KeptPages(max_pages=10, max_bytes=100)
+        for key in "abc":
+            kept.put(key, self.page(40))
+        self.assertEqual((list(kept.pages), kept.size), (["b", "c"], 80))
+        kept.put("huge", self.page(101))
+        kept.put("c", self.page(20))  # replaced, counted once
+        self.assertEqual((list(kept.pages), kept.size), (["b", "c"], 60))
+
 
 class StoredPageTests(TestCase):
     """A hit answers before the middleware stack, with everything the stack gave the page."""
@@ -331,19 +362,65 @@ class CanonicalAddressTests(TestCase):
         pages = {call.args[0] for call in store.call_args_list if call.args[0] != GENERATION_KEY}
         self.assertEqual(len(pages), 3)
 
-    def test_a_hit_asks_for_the_page_and_the_generation_together(self):
-        # One round trip to Redis (MGET) per hit, where the generation came first before.
-        self.client.get(HOME)
+
+class WorkerMemoryTests(TestCase):
+    """A worker keeps the pages it read from the shared cache, and asks it for the generation."""
+
+    @classmethod
+    def setUpTestData(cls):
+        make_article(title="Gardée en mémoire")
+
+    def reads(self, client, url):
+        """(keys read alone, key lists read together, keys written) by one request of ``client``."""
         default = caches["default"]
         with (
+            mock.patch.object(default, "get", wraps=default.get) as read,
             mock.patch.object(default, "get_many", wraps=default.get_many) as read_many,
             mock.patch.object(default, "set", wraps=default.set) as store,
             self.assertNumQueries(0),
         ):
-            self.assertEqual(self.client.get(HOME).status_code, 200)
-        self.assertEqual(read_many.call_count, 1)
-        self.assertIn(GENERATION_KEY, read_many.call_args.args[0])
-        store.assert_not_called()
+            self.assertEqual(client.get(url).status_code, 200)
+        return (
+            [call.args[0] for call in read.call_args_list],
+            [list(call.args[0]) for call in read_many.call_args_list],
+            [call.args[0] for call in store.call_args_list],
+        )
+
+    def test_a_hit_reads_the_page_and_the_generation_together(self):
+        # One round trip to Redis (MGET) for a page this worker has not read yet.
+        self.client.get(HOME)
+        alone, together, written = self.reads(self.client, HOME)
+        self.assertEqual((alone, written), ([], []))
+        self.assertEqual(len(together), 1)
+        self.assertIn(GENERATION_KEY, together[0])
+
+    def test_a_page_the_worker_read_already_costs_a_read_of_the_generation_alone(self):
+        # The page itself (tens of kilobytes through Redis's socket) stays in the worker.
+        self.client.get(HOME)
+        self.client.get(HOME)
+        self.assertEqual(self.reads(self.client, HOME), ([GENERATION_KEY], [], []))
+
+    def test_another_worker_reads_the_page_from_the_shared_cache(self):
+        self.client.get(HOME)
+        self.client.get(HOME)
+        alone, together, _ = self.reads(Client(), HOME)  # a handler, so a middleware, of its own
+        self.assertEqual((alone, len(together)), ([], 1))
+
+    # The local-memory cache expires entries by the (travelled) clock.
+    @override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+    def test_a_kept_page_leaves_the_worker_a_second_before_its_time(self):
+        # Redis keeps a page for whole seconds (Django rounds the timeout down): a worker
+        # serving its copy longer would show an older page than a neighbour that built it anew.
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            self.client.get(HOME)
+            self.client.get(HOME)
+            clock.shift(timedelta(seconds=58.9))
+            self.assertEqual(self.reads(self.client, HOME)[:2], ([GENERATION_KEY], []))
+            clock.shift(timedelta(seconds=0.2))
+            # (The local-memory cache's get_many calls its get for each key.)
+            self.assertEqual(len(self.reads(self.client, HOME)[1]), 1)
 
 
 class SearchIsNeverSharedTests(TestCase):

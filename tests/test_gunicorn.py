@@ -21,9 +21,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import redis
 from django.test import SimpleTestCase
 
 from articles import images
+from tests import servers
 from tests.factories import EMPTY_INLINES, SEED_URL, jpeg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -212,6 +214,62 @@ class SharedCacheAcrossWorkersTests(GunicornTestCase):
         missed_after = [start for start, _, seen in requests if start > first_seen and not seen]
         self.assertEqual(missed_after, [])
         self.assertFalse(any(seen for _, end, seen in requests if end < due))
+
+
+class SharedRedisAcrossWorkersTests(SharedCacheAcrossWorkersTests):
+    """The same with Redis, where each worker also keeps the pages it read from it last."""
+
+    def setUp(self):
+        super().setUp()
+        self.redis_url = self.enterContext(servers.redis_server())
+        self.env["REDIS_URL"] = self.redis_url
+
+    def redis(self):
+        client = redis.from_url(self.redis_url)
+        self.addCleanup(client.close)
+        return client
+
+    def edit_elsewhere(self, title):
+        self.manage(
+            "shell",
+            "-c",
+            "from articles.models import Article\n"
+            f"article = Article.objects.get(slug={SEED_URL.split('/')[-2]!r})\n"
+            f"article.title = {title!r}\n"
+            "article.save()\n",
+        )
+
+    def test_workers_serve_the_page_they_kept_until_an_edit_elsewhere(self):
+        self.start_server()
+        self.read_concurrently(SEED_URL, 30)
+        server = self.redis()
+        server.config_resetstat()
+        self.read_concurrently(SEED_URL, 30)
+        calls = {
+            command: stats["calls"]
+            for command, stats in server.info("commandstats").items()
+            if command in ("cmdstat_get", "cmdstat_mget")
+        }
+        # Each request read the generation alone (GET), or the page with it (MGET) in a
+        # worker that had not read that page yet: at most once a worker.
+        self.assertLessEqual(calls.get("cmdstat_mget", 0), self.workers)
+        self.assertEqual(calls.get("cmdstat_get", 0) + calls.get("cmdstat_mget", 0), 30)
+
+        self.edit_elsewhere("Titre corrigé ailleurs")
+        pages = self.read_concurrently(SEED_URL, 20)
+        self.assertEqual(sum("Titre corrigé ailleurs" in page for page in pages), 20)
+
+    def test_with_redis_frozen_an_edit_still_shows_at_once_from_every_worker(self):
+        # No worker can hear of this edit from Redis: each must find Redis silent and build
+        # the page, rather than serve the one it kept.
+        self.start_server()
+        self.read_concurrently(SEED_URL, 30)
+        pid = self.redis().info("server")["process_id"]
+        os.kill(pid, signal.SIGSTOP)
+        self.addCleanup(os.kill, pid, signal.SIGCONT)
+        self.edit_elsewhere("Corrigé pendant la panne")
+        pages = self.read_concurrently(SEED_URL, 20)
+        self.assertEqual(sum("Corrigé pendant la panne" in page for page in pages), 20)
 
 
 class SideBySideTests(GunicornTestCase):
