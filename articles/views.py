@@ -89,11 +89,14 @@ class DatedListingMixin(PublishedArticleMixin):
         # make SQLite read the index from the wrong end.
         return True
 
+    @cached_property
+    def neighbours(self):
+        return dayindex.neighbours(*self.period())
+
     def neighbour(self, kind, previous):
         """The first day of the nearest year, month or day before or after this period's that
         shows articles, from the day index; None if there is none."""
-        first, after = self.period()
-        day = dayindex.nearest(before=first) if previous else dayindex.nearest(since=after)
+        day = self.neighbours[0 if previous else 1]
         return day and dayindex.truncate(day, kind)
 
     def get_dated_queryset(self, **lookup):
