@@ -26,7 +26,7 @@ class MonthArchiveTitleTests(TestCase):
     def test_month_archive_page_heading_and_title(self):
         make_article(published_at=datetime(2024, 10, 27, 12, tzinfo=PARIS))
         # The wording costs no query: the generic view's own, with the prefetched authors.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
         self.assertContains(response, "<h1>Archives d’octobre 2024</h1>", html=True)
         self.assertContains(response, "<title>Archives d’octobre 2024 – ")
@@ -88,7 +88,7 @@ class TypographyTests(TestCase):
         for day in (1, 2, 27):
             make_article(published_at=datetime(2024, 12, day, 12, tzinfo=PARIS))
         # The days come from the day index already read; one more for the menu's sections.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("articles:archive-month", args=[2024, 12]))
         days = response.content.decode().split('aria-label="Jours"')[1].split("</nav>")[0]
         self.assertInHTML(
