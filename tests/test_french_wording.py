@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from articles.dates import house_date, month_archive_title
 from tests.factories import make_article, make_author, make_user
@@ -40,6 +42,24 @@ class FirstOfTheMonthTests(TestCase):
         self.assertEqual(house_date(self.first, "j F Y"), "1er décembre 2024")
         self.assertEqual(house_date(self.first.replace(day=2), "j F Y"), "2 décembre 2024")
         self.assertEqual(house_date(self.first.replace(day=11), "j F Y"), "11 décembre 2024")
+
+    def test_times_read_as_django_would_write_them(self):
+        """Day and minute formats are written without Django's format parser, to the letter."""
+        for value in (
+            datetime(2024, 10, 27, 19, 37, tzinfo=PARIS),
+            datetime(2024, 12, 1, 0, 5, tzinfo=PARIS),
+            datetime(2025, 8, 3, 23, 59, tzinfo=PARIS),
+        ):
+            for format in ("j F Y · H:i", "j F Y, H:i", "j F · H:i", "H:i"):
+                with self.subTest(value=value, format=format):
+                    django_format = format.replace("j", r"j\e\r", 1) if value.day == 1 else format
+                    self.assertEqual(house_date(value, format), date_format(value, django_format))
+
+    def test_the_day_is_written_in_the_language_of_the_moment(self):
+        value = datetime(2024, 10, 27, 19, 37, tzinfo=PARIS)
+        self.assertEqual(house_date(value, "j F Y · H:i"), "27 octobre 2024 · 19:37")
+        with translation.override("en"):
+            self.assertEqual(house_date(value, "j F Y · H:i"), "27 October 2024 · 19:37")
 
     def test_article_page_listings_and_day_archive_write_1er(self):
         article = make_article(published_at=self.first, revised_at=self.first.replace(hour=9))
