@@ -27,6 +27,7 @@ from articles.images import (
     srcset,
     validate_hero_image,
 )
+from articles.links import slug_url
 
 # The context variable listing the articles an article page shows (see ArticleDetailView).
 SHOWN_ARTICLES = "shown_articles"
@@ -148,7 +149,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_url("articles:author", self.slug)
 
 
 class Section(models.Model):
@@ -175,7 +176,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 # What an article's page shows and a list of its teasers does not.
@@ -486,7 +487,7 @@ class Article(SourcedWork):
             FormerSlug.objects.update_or_create(slug=former_slug, defaults={"article": self})
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return slug_url("articles:detail", **self.url_kwargs())
 
     def url_kwargs(self):
         """The article's part of its pages' URLs: its Paris date, as readers see it, and slug."""
@@ -684,13 +685,23 @@ class Article(SourcedWork):
         newest articles (see articles.listings), so the cost does not follow how many articles
         carry a tag.
         """
-        pinned = list(self.pinned_related.published()[:limit])
+        pinned = []
+        if getattr(self, "has_pins", True):
+            pinned = list(self.pinned_related.published().teasers()[:limit])
         tag_ids = [tag.pk for tag in self.tags.all()]
         if not tag_ids:
             return pinned
         shown = [self.pk, *(article.pk for article in pinned)]
         others = listings.related(Article.objects.published().teasers(), tag_ids, limit, shown)
         return (pinned + list(others))[:limit]
+
+
+def known_empty(instance, *relations):
+    """Give these related managers of ``instance`` an empty prefetched result, without a query:
+    for relations that an EXISTS annotation already found empty."""
+    prefetched = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in relations:
+        prefetched[name] = getattr(instance, name).none()
 
 
 class Correction(models.Model):

@@ -2,6 +2,8 @@
 
 from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
+
 from live.models import PAGE_SIZE, LiveCoverage
 
 
@@ -17,6 +19,11 @@ class LivePage(NamedTuple):
         return self.next_update and self.coverage.earlier_url(self.next_update)
 
 
+def has_live_coverage():
+    """The article page's flag: is the article run as a live page?"""
+    return Exists(LiveCoverage.objects.filter(pk=OuterRef("pk")))
+
+
 def live_page(article):
     """The live page of ``article``, or None: one query for an ordinary article, three for a
     live one (its coverage, its latest updates, its key events), whatever their number.
@@ -25,6 +32,8 @@ def live_page(article):
     """
     if not hasattr(article, "_live_page"):
         article._live_page = None
+        if not getattr(article, "has_live_coverage", True):  # the article page's flag
+            return None
         coverage = LiveCoverage.objects.filter(pk=article.pk).first()
         if coverage is not None:
             coverage.article = article

@@ -2,11 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.images import clean_and_render, srcset, validate_hero_image
+from articles.links import slug_url
 from articles.models import Article
 
 # What a timeline or a thread shows of an article, and what its Last-Modified reads: pages
@@ -125,7 +125,7 @@ class Story(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("stories:detail", kwargs={"slug": self.slug})
+        return slug_url("stories:detail", self.slug)
 
     def clean(self):
         if self.image and not self.image_alt.strip():
@@ -246,7 +246,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stories:place", kwargs={"slug": self.slug})
+        return slug_url("stories:place", self.slug)
 
     def timeline(self, oldest_first=False, after=None):
         """The published coverage from or about the place, newest first."""
@@ -293,3 +293,13 @@ class ArticlePlace(models.Model):
     def save(self, *args, **kwargs):
         self.published_at = self.article.published_at
         super().save(*args, **kwargs)
+
+
+def in_stories():
+    """The article page's flag: is the article a piece of any story?"""
+    return models.Exists(StoryPiece.objects.filter(article=models.OuterRef("pk")))
+
+
+def has_places():
+    """The article page's flag: has the article a dateline place or places it is about?"""
+    return models.Exists(ArticlePlace.objects.filter(article=models.OuterRef("pk")))
