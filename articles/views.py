@@ -31,8 +31,11 @@ from articles.models import (
     SHOWN_ARTICLES,
     Article,
     Author,
+    AuthorAnchor,
     AuthorListing,
     Section,
+    SectionAnchor,
+    TagAnchor,
     TagListing,
     bylines,
 )
@@ -294,7 +297,11 @@ class TagArticleListView(PublishedArticleMixin, ListView):
         # Read through the tag index: its stored count, and one page of ids at any depth.
         entries = TagListing.objects.published().filter(tag=self.tag)
         return CountedArticles(
-            super().get_queryset(), entries, self.tag.article_count, id_field="article_id"
+            super().get_queryset(),
+            entries,
+            self.tag.article_count,
+            id_field="article_id",
+            anchors=TagAnchor.objects.filter(tag=self.tag),
         )
 
     def get_context_data(self, **kwargs):
@@ -317,7 +324,8 @@ class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
         # Its stored count, and one page of ids from its index at any depth.
         entries = super().get_queryset().filter(section=self.section)
         count = listings.section_article_count(self.section)
-        return CountedArticles(super().get_queryset(), entries, count)
+        anchors = SectionAnchor.objects.filter(section=self.section)
+        return CountedArticles(super().get_queryset(), entries, count, anchors=anchors)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
@@ -331,7 +339,10 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         # Read through the listing index: its stored count, and one page of ids.
         entries = AuthorListing.objects.published().filter(author=self.author)
         count = listings.author_article_count(self.author)
-        return CountedArticles(super().get_queryset(), entries, count, id_field="article_id")
+        anchors = AuthorAnchor.objects.filter(author=self.author)
+        return CountedArticles(
+            super().get_queryset(), entries, count, id_field="article_id", anchors=anchors
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
