@@ -1,14 +1,38 @@
 """Absolute links to the site, built from settings.SITE_URL and never from the request's Host."""
 
+import re
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+
+# What the <slug:slug> path converter accepts, and so what reverse() would write unchanged.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_MARK = "slug-placeholder"  # a valid slug, which reverse() leaves as it is
 
 
 def absolute_url(path):
     """The public address of a site path such as ``article.get_absolute_url()``."""
     return settings.SITE_URL + path
+
+
+def slug_url(viewname, slug, **kwargs):
+    """``reverse(viewname, kwargs={"slug": slug, **kwargs})``, reversed once per route and
+    other arguments rather than once per object: a list of 45 teasers links to 45 articles
+    and as many authors, and reverse() took a tenth of such a page's time."""
+    if not SLUG.fullmatch(slug):
+        return reverse(viewname, kwargs={"slug": slug, **kwargs})  # its own NoReverseMatch
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix, suffix = slug_route(urlconf, get_script_prefix(), viewname, tuple(kwargs.items()))
+    return prefix + slug + suffix
+
+
+@lru_cache(maxsize=8192)
+def slug_route(urlconf, script_prefix, viewname, kwargs):
+    """The parts of the route's path before and after its slug (a day of articles each)."""
+    return reverse(viewname, urlconf, kwargs={**dict(kwargs), "slug": SLUG_MARK}).split(SLUG_MARK)
 
 
 def share_links(title, url):

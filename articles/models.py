@@ -27,6 +27,7 @@ from articles.images import (
     srcset,
     validate_hero_image,
 )
+from articles.links import slug_url
 
 # The context variable listing the articles an article page shows (see ArticleDetailView).
 SHOWN_ARTICLES = "shown_articles"
@@ -148,7 +149,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_url("articles:author", self.slug)
 
 
 class Section(models.Model):
@@ -175,7 +176,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 # What an article's page shows and a list of its teasers does not.
@@ -489,7 +490,7 @@ class Article(SourcedWork):
             FormerSlug.objects.update_or_create(slug=former_slug, defaults={"article": self})
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return slug_url("articles:detail", **self.url_kwargs())
 
     def url_kwargs(self):
         """The article's part of its pages' URLs: its Paris date, as readers see it, and slug."""

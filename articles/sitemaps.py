@@ -25,7 +25,7 @@ from django.utils.http import http_date
 from taggit.models import Tag
 
 from articles import dayindex
-from articles.links import absolute_url
+from articles.links import absolute_url, slug_url
 from articles.models import Article, Section
 
 MAX_URLS = 50_000
@@ -204,7 +204,7 @@ def articles(request, year, month):
         raise Http404("No such month.") from None
     offset, end = page_slice(request)
     rows = month_articles(start).values_list("slug", "published_at", "updated_at")[offset:end]
-    entries, lastmods, location = [], [], ArticlePaths()
+    entries, lastmods, location = [], [], article_location
     for slug, published_at, updated_at in rows:
         lastmod = max(published_at, updated_at)
         lastmods.append(lastmod)
@@ -213,25 +213,15 @@ def articles(request, year, month):
 
 
 def slug_locations(route, **kwargs):
-    """Slug -> absolute URL of ``route``: reverse() once, not once for each of 50,000 URLs."""
-    mark = "slug-placeholder"  # a valid slug, which reverse() leaves as it is
-    prefix, suffix = absolute_url(reverse(route, kwargs={**kwargs, "slug": mark})).split(mark)
-    return lambda slug: prefix + slug + suffix
+    """Slug -> absolute URL of ``route``, for files of many URLs of one route."""
+    return lambda slug: absolute_url(slug_url(route, slug, **kwargs))
 
 
-class ArticlePaths:
-    """Article URLs from slug and publication time; within a day only the slug changes."""
-
-    def __init__(self):
-        self.days = {}
-
-    def __call__(self, slug, published_at):
-        day = published_at.astimezone(ZONE).date()
-        if day not in self.days:
-            self.days[day] = slug_locations(
-                "articles:detail", year=day.year, month=day.month, day=day.day
-            )
-        return self.days[day](slug)
+def article_location(slug, published_at):
+    day = published_at.astimezone(ZONE)
+    return absolute_url(
+        slug_url("articles:detail", slug, year=day.year, month=day.month, day=day.day)
+    )
 
 
 def tags(request):
@@ -290,7 +280,7 @@ def news(request):
         f"<news:publication><news:name>{escape(settings.SITE_NAME)}</news:name>"
         f"<news:language>{settings.LANGUAGE_CODE[:2]}</news:language></news:publication>"
     )
-    entries, lastmods, location = [], [], ArticlePaths()
+    entries, lastmods, location = [], [], article_location
     for slug, published_at, updated_at, title in rows:
         lastmods.append(max(published_at, updated_at))
         news_entry = (

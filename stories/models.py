@@ -2,11 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.images import clean_and_render, srcset, validate_hero_image
+from articles.links import slug_url
 from articles.models import Article
 
 # What a timeline or a thread shows of an article, and what its Last-Modified reads: pages
@@ -125,7 +125,7 @@ class Story(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("stories:detail", kwargs={"slug": self.slug})
+        return slug_url("stories:detail", self.slug)
 
     def clean(self):
         if self.image and not self.image_alt.strip():
@@ -246,7 +246,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stories:place", kwargs={"slug": self.slug})
+        return slug_url("stories:place", self.slug)
 
     def timeline(self, oldest_first=False, after=None):
         """The published coverage from or about the place, newest first."""

@@ -3,11 +3,19 @@
 from datetime import UTC, datetime, timedelta
 
 from django.test import TestCase, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone
 
+from articles.links import slug_url
 from articles.models import Article
-from tests.factories import make_archive, make_article
+from tests.factories import (
+    make_archive,
+    make_article,
+    make_author,
+    make_place,
+    make_section,
+    make_story,
+)
 
 
 def canonical(response):
@@ -127,3 +135,40 @@ class CanonicalLinkTests(TestCase):
         self.assertEqual(canonical(response), "https://news.example/?page=2")
         response = self.client.get(reverse("articles:home"), {"page": "1"})
         self.assertEqual(canonical(response), "https://news.example/")
+
+
+class AddressTests(TestCase):
+    """Addresses are built from a route reversed once per day or kind of page, not per link."""
+
+    def test_addresses_are_those_reverse_writes(self):
+        article = make_article(
+            slug="frappe-sur-kharkiv",
+            authors=[make_author(slug="a-durand")],
+            section=make_section(slug="europe"),
+        )
+        story, place = make_story(slug="front-est"), make_place(slug="kharkiv")
+        for instance, route, kwargs in (
+            (article, "articles:detail", article.url_kwargs()),
+            (article.authors.get(), "articles:author", {"slug": "a-durand"}),
+            (article.section, "articles:section", {"slug": "europe"}),
+            (story, "stories:detail", {"slug": "front-est"}),
+            (place, "stories:place", {"slug": "kharkiv"}),
+        ):
+            with self.subTest(route=route):
+                self.assertEqual(instance.get_absolute_url(), reverse(route, kwargs=kwargs))
+
+    def test_addresses_follow_the_script_prefix(self):
+        """A site served under a path keeps it in every link, whatever was built before."""
+        article = make_article()
+        article.get_absolute_url()
+        set_script_prefix("/journal/")
+        try:
+            self.assertTrue(article.get_absolute_url().startswith("/journal/articles/"))
+        finally:
+            set_script_prefix("/")
+
+    def test_a_slug_the_route_refuses_is_refused_as_reverse_refuses_it(self):
+        with self.assertRaises(NoReverseMatch):
+            slug_url("articles:author", "")
+        with self.assertRaises(NoReverseMatch):
+            slug_url("articles:author", "a/b")
