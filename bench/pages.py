@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://…/bench .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --articles 1000000       # the 1,000,000-article archive
     .venv/bin/python bench/pages.py --project ../main        # the same pages on other code
+    .venv/bin/python bench/pages.py --only deep              # the deep pages alone
 
 Each request goes through the whole stack in-process (Django's test client), with the cache
 cleared before it, and asks for a page not asked for before in the run where the archive
@@ -32,6 +33,9 @@ def main():
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20, help="requests per page kind")
     parser.add_argument("--project", type=Path, default=BASE_DIR, help="code to measure")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose name contains this ('deep')"
+    )
     args = parser.parse_args()
 
     archive.setup(args.articles, "pages.sqlite3", args.project)
@@ -61,6 +65,8 @@ def main():
     print(f"{'page':36} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'SQL p95 ms':>10} {'SQL':>5}")
     worst = []
     for name, urls in pages.kinds():
+        if args.only not in name:
+            continue
         timings, cpu_timings, sql_timings, queries = [], [], [], set()
         for url in urls:
             cache.clear()

@@ -65,7 +65,7 @@ def tagging_saved(sender, instance, **kwargs):
 def remember_listing(sender, instance, origin=None, **kwargs):
     # Where its listing stood, read before it goes; a tag being deleted takes its anchors.
     listed = TagListing.objects.filter(pk=instance.pk, published_at__isnull=False)
-    deleting_tag = isinstance(origin, Tag)
+    deleting_tag = isinstance(origin, Tag) or getattr(origin, "model", None) is Tag
     instance._listed = None if deleting_tag else listed.values_list("published_at").first()
 
 
