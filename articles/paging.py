@@ -7,10 +7,11 @@ class CountedArticles:
     """``articles`` by publication time, newest first, paged through an index of ``entries``.
 
     The count is a stored one (tag counts, publication days), not a COUNT of the list. A page
-    reads only the ids of its articles, in the index: the first pages from the newest end;
-    deeper ones from the nearest of the list's position ``anchors`` before them (see
-    articles.listings.anchors), oldest first. No page skips 2 × STEP index entries or more
-    (under 1,000), where an OFFSET from the nearer end skipped up to half the list. ``entries`` are
+    reads only the ids of its articles, in the index: within 2 × STEP entries of either end,
+    from that end; further in, from the nearest of the list's position ``anchors`` before
+    the page (see articles.listings.anchors), oldest first. No page skips 2 × STEP index
+    entries or more (under 1,000), where an OFFSET from the nearer end skipped up to half the
+    list; pages near either end need no anchor, nor the query that finds it. ``entries`` are
     rows with ``published_at`` and the article's id as ``id_field``, filtered as the list is.
     """
 
@@ -33,29 +34,37 @@ class CountedArticles:
 
     def __getitem__(self, page):
         start, stop = page.start or 0, min(page.stop, self.total)
-        order = ("-published_at", f"-{self.id_field}")
-        ids = self.entries.order_by(*order).values(self.id_field)[start:stop]
-        if start >= 2 * position_anchors.STEP:
-            # Oldest first from the nearest anchor at or before the page's oldest article:
-            # one more query, an index probe, for any page past the first 2 × STEP entries.
-            anchored = self.from_anchor(self.total - stop, stop - start, skip_at_most=start)
-            ids = ids if anchored is None else anchored
+        older = self.total - stop  # the list's entries older than the page's
+        ids = None
+        if min(start, older) >= 2 * position_anchors.STEP:
+            # Far from both ends: from the nearest anchor, for one more query (an index probe).
+            ids = self.from_anchor(older, stop - start, skip_at_most=min(start, older))
+        if ids is None:
+            ids = self.from_end(start, stop, older)
         return self.articles.filter(pk__in=ids)
+
+    def from_end(self, start, stop, older):
+        """The page's ids read from the nearer end of the list's index."""
+        if older < start:
+            oldest_first = self.entries.order_by("published_at", self.id_field)
+            return oldest_first.values(self.id_field)[older : older + stop - start]
+        newest_first = self.entries.order_by("-published_at", f"-{self.id_field}")
+        return newest_first.values(self.id_field)[start:stop]
 
     def from_anchor(self, older, size, skip_at_most):
         """The ids of ``size`` entries after the ``older`` oldest ones, read from the nearest
-        anchor; None when reading from the newest end skips no more (``skip_at_most``)."""
+        anchor; None when reading from an end skips no more (``skip_at_most``)."""
         entries, position = self.entries, 0
         if self.anchors is not None:
             nearest = (
                 self.anchors.filter(position__lte=older)
-                .order_by("-position", "-published_at", "-article_id")
-                .values_list("position", "published_at", "article_id")
+                .order_by("-position", "-published_at")
+                .values_list("position", "published_at")
                 .first()
             )
             if nearest:
-                position = nearest[0]
-                entries = position_anchors.since(entries, nearest[1:], self.id_field)
+                position, published_at = nearest
+                entries = entries.filter(published_at__gte=published_at)
         skip = older - position
         if skip >= skip_at_most:
             return None

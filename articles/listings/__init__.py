@@ -49,11 +49,6 @@ def listed_time(status, published_at):
     return published_at if status == PUBLISHED else None
 
 
-def point(published_at, article_id):
-    """An entry's place in its lists, oldest first; None while it is on none."""
-    return None if published_at is None else (published_at, article_id)
-
-
 def article_saved(article):
     """Copy the article's status and time onto its listings, moving their position anchors;
     count again if it (un)published."""
@@ -67,21 +62,21 @@ def article_saved(article):
 
 def restamp(listings, key, new, anchor):
     """Give these listings the time ``new``; the keys (tags, authors) whose count it changes."""
-    rows = sorted(listings.values_list(key, "published_at", "article_id"))
-    if any(old != new for _, old, _ in rows):
+    rows = sorted(listings.values_list(key, "published_at"))
+    if any(old != new for _, old in rows):
         listings.update(published_at=new)
-    for value, old, article_id in rows:
-        anchors.moved(anchor, value, point(old, article_id), point(new, article_id))
-    return [value for value, old, _ in rows if (old is None) != (new is None)]
+    for value, old in rows:
+        anchors.moved(anchor, value, old, new)
+    return [value for value, old in rows if (old is None) != (new is None)]
 
 
-def section_moved(article_id, before, after):
+def section_moved(before, after):
     """Move the position anchors of the sections an article left and joined: ``before`` and
     ``after`` are its (section id, status, publication time), None when not stored."""
 
     def place(state):
         section, status, published_at = state or (None, None, None)
-        return section, point(listed_time(status, published_at), article_id)
+        return section, listed_time(status, published_at)
 
     (old_section, old), (new_section, new) = place(before), place(after)
     with transaction.atomic(savepoint=False):
@@ -104,17 +99,17 @@ def tagging_saved(tagged_item):
     former = TagListing.objects.filter(pk=tagged_item.pk).values_list("tag_id", "published_at")
     former = former.first()
     tags = {tagged_item.tag_id, *(former[:1] if former else ())}
-    new = point(listed_time(**article), tagged_item.object_id)
+    new = listed_time(**article)
     with transaction.atomic(savepoint=False):
         TagListing.objects.update_or_create(
             tagged_item=tagged_item,
             defaults={
                 "tag_id": tagged_item.tag_id,
                 "article_id": tagged_item.object_id,
-                "published_at": new and new[0],
+                "published_at": new,
             },
         )
-        old = former and point(former[1], tagged_item.object_id)
+        old = former and former[1]
         if former and former[0] != tagged_item.tag_id:
             anchors.moved(TagAnchor, former[0], old, None)
             old = None
@@ -143,10 +138,10 @@ def bylines_changed(articles, authors):
             )
         )
         after = {(row.author_id, row.article_id, row.published_at) for row in created}
-        for author, article, published_at in sorted(before - after, key=lambda row: row[:2]):
-            anchors.moved(AuthorAnchor, author, point(published_at, article), None)
-        for author, article, published_at in sorted(after - before, key=lambda row: row[:2]):
-            anchors.moved(AuthorAnchor, author, None, point(published_at, article))
+        for author, _, published_at in sorted(before - after, key=lambda row: row[:2]):
+            anchors.moved(AuthorAnchor, author, published_at, None)
+        for author, _, published_at in sorted(after - before, key=lambda row: row[:2]):
+            anchors.moved(AuthorAnchor, author, None, published_at)
         refresh_author_counts({author for author, *_ in before | after})
 
 

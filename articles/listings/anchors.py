@@ -11,14 +11,15 @@ Why this way, rather than keeping each page's first key or rebuilding after each
 - Counted from the oldest end, since new articles arrive at the newest, where they move no
   anchor: publishing today costs a look at the anchors around it and, past the last one, a
   probe of at most 2 × STEP index entries; now and then it adds an anchor.
-- An anchor is a point (publication time, article id), not a row. A write before it (a
-  backdated publication, an unpublished, deleted or retagged article) changes by one how
-  many entries lie before it, so ``moved()`` shifts the positions of the anchors past the
-  changed point, in the transaction of the write, by one UPDATE of at most len(list) / STEP
-  rows. Deleting them from that point on and numbering again would read the rest of the
-  list on such a write (all of it for an old article; a deletion or an import writes once
-  per article). Shifts add up exactly in any order, so a reader never sees a wrong
-  position, and an anchor whose article left the list is still a right point.
+- An anchor is a publication time with the number of the list's entries older than it, not
+  a row: a page reads the index from that time on (``published_at >= t``, a plain range).
+  A write before it (a backdated publication, an unpublished, deleted or retagged article)
+  changes that number by one, so ``moved()`` shifts the positions of the anchors later than
+  the changed time, in the transaction of the write, by one UPDATE of at most
+  len(list) / STEP rows. Deleting them from that time on and numbering again would read the
+  rest of the list on such a write (all of it for an old article; a deletion or an import
+  writes once per article). Shifts add up exactly in any order, so a reader never sees a
+  wrong position, and an anchor whose article left the list is still right.
 - An entry added where the gap around it reaches 2 × STEP (an archive imported oldest
   last, or the newest end) gets an anchor STEP entries into that gap; gaps emptied by
   deletions are left alone: they only cost an anchor row.
@@ -33,7 +34,7 @@ signals (generate_archive, a restore).
 """
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 
 from articles.listings.models import (
     AuthorAnchor,
@@ -60,24 +61,6 @@ def lists(anchor):
     return "section", Article.objects.filter(status=PUBLISHED), "pk"
 
 
-def later(point, id_field="article_id"):
-    """Keys strictly after ``point``, a (published_at, article id) pair."""
-    published_at, pk = point
-    return Q(published_at__gt=published_at) | Q(
-        published_at=published_at, **{f"{id_field}__gt": pk}
-    )
-
-
-def since(entries, point, id_field):
-    """``entries`` from ``point`` on, oldest first: an index range from its time on, with the
-    articles of that same time before it left out."""
-    published_at, pk = point
-    at_or_after = Q(published_at__gt=published_at) | Q(
-        published_at=published_at, **{f"{id_field}__gte": pk}
-    )
-    return entries.filter(at_or_after, published_at__gte=published_at)
-
-
 def lock(anchor, value):
     """Hold the list's own row until the transaction ends (see the module's docstring).
 
@@ -90,9 +73,9 @@ def lock(anchor, value):
 
 
 def moved(anchor, value, before, after):
-    """The list ``value`` of ``anchor`` lost its entry at ``before`` and gained one at
-    ``after``, (published_at, article id) keys or None: shift the anchors past the changed
-    points, and add one where the new entry made a gap of 2 × STEP.
+    """The list ``value`` of ``anchor`` lost its entry published at ``before`` and gained one
+    published at ``after`` (None: no such entry): shift the anchors later than the changed
+    times, and add one where the new entry made a gap of 2 × STEP.
 
     Called inside the transaction that changed the list.
     """
@@ -102,59 +85,52 @@ def moved(anchor, value, before, after):
     lock(anchor, value)
     anchors = anchor.objects.filter(**{key: value})
     if before and after:
-        # Only the anchors between the two points move: down when the entry moved past them
+        # Only the anchors between the two times move: down when the entry moved past them
         # towards the newest end, up when it was backdated before them.
         low, high = sorted([before, after])
-        anchors = anchors.filter(later(low)).exclude(later(high))
+        anchors = anchors.filter(published_at__gt=low, published_at__lte=high)
         anchors.update(position=F("position") + (1 if after < before else -1))
     else:
-        anchors.filter(later(before or after)).update(
-            position=F("position") + (-1 if before else 1)
-        )
+        delta = -1 if before else 1
+        anchors.filter(published_at__gt=before or after).update(position=F("position") + delta)
     if after:
         split(anchor, value, after)
 
 
-def split(anchor, value, point):
-    """After an entry was added at ``point``: add an anchor where that made the gap between
-    the anchors around it, or past the last one, 2 × STEP entries or more."""
+def split(anchor, value, published_at):
+    """After an entry published at ``published_at`` was added: add an anchor where that made
+    the gap between the anchors around it, or past the last one, 2 × STEP entries or more."""
     key, entries, id_field = lists(anchor)
     entries = entries.filter(**{key: value})
     anchors = anchor.objects.filter(**{key: value})
-    fields = ("position", "published_at", "article_id")
     while True:
         previous = (
-            anchors.exclude(later(point))
-            .order_by("-position", "-published_at", "-article_id")
-            .values_list(*fields)
+            anchors.filter(published_at__lte=published_at)
+            .order_by("-position", "-published_at")
+            .values_list("position", "published_at")
             .first()
         )
         following = (
-            anchors.filter(later(point))
-            .order_by("position", "published_at", "article_id")
+            anchors.filter(published_at__gt=published_at)
+            .order_by("position", "published_at")
             .values_list("position", flat=True)
             .first()
         )
-        position, gap = (
-            (previous[0], since(entries, previous[1:], id_field)) if previous else (0, entries)
-        )
-        keys = gap.order_by("published_at", id_field).values_list("published_at", id_field)
+        position, start = previous or (0, None)
+        gap = entries if start is None else entries.filter(published_at__gte=start)
+        times = gap.order_by("published_at", id_field).values_list("published_at", flat=True)
         if following is not None:
             if following - position < 2 * STEP:
                 return
-        elif not keys[2 * STEP - 1 : 2 * STEP]:
+        elif not times[2 * STEP - 1 : 2 * STEP]:
             return
-        published_at, pk = keys[STEP]
+        time = times[STEP]
+        if time == start:
+            return  # 2 × STEP articles of the very same time: nothing to split
+        older = position + gap.filter(published_at__lt=time).count()
         # bulk_create: no signal renews the page cache for a row no page shows.
         anchor.objects.bulk_create(
-            [
-                anchor(
-                    **{key + "_id": value},
-                    position=position + STEP,
-                    published_at=published_at,
-                    article_id=pk,
-                )
-            ]
+            [anchor(**{key + "_id": value}, position=older, published_at=time)]
         )
 
 
@@ -184,16 +160,18 @@ def rebuild(anchor=None, value=None):
         if value is not None:
             lock(model, value)
             of_list, of_list_params = f"{key} = %s", [value]
+        # Every STEP-th entry's time, with the number of entries older than that time.
         numbered = (
-            f"SELECT {key} AS list_id, published_at, {id_column} AS article_id, "
-            f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY published_at, {id_column}) AS n "
+            f"SELECT {key} AS list_id, published_at, "
+            f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY published_at, {id_column}) AS n, "
+            f"RANK() OVER (PARTITION BY {key} ORDER BY published_at) - 1 AS older "
             f"FROM {source} WHERE {where} AND {of_list}"
         )
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE {of_list}", of_list_params)
             cursor.execute(
-                f"INSERT INTO {table} ({key}, position, published_at, article_id) "
-                f"SELECT list_id, n - 1, published_at, article_id FROM ({numbered}) numbered "
+                f"INSERT INTO {table} ({key}, position, published_at) "
+                f"SELECT list_id, older, published_at FROM ({numbered}) numbered "
                 "WHERE n > 1 AND (n - 1) %% %s = 0",
                 [*params, *of_list_params, STEP],
             )

@@ -102,25 +102,25 @@ class AuthorCount(Tally):
 
 
 class Anchor(models.Model):
-    """A point of a list (a tag's, an author's, a section's articles by publication time,
-    oldest first) with how many of its articles with the published status lie before it.
+    """A publication time in a list (a tag's, an author's, a section's articles, oldest
+    first) with how many of its articles with the published status are older: where the
+    list's index range from that time on starts.
 
-    A deep page seeks to the nearest anchor through the list's index and skips at most about
-    ``articles.listings.anchors.STEP`` entries, instead of an OFFSET that grows with the list.
-    The point is a (publication time, article id) key, not a row: it stays right when the
-    article at it leaves the list, and only writes before it move its position.
+    A deep page seeks to the nearest anchor through the list's index and skips fewer than
+    2 × ``articles.listings.anchors.STEP`` entries, instead of an OFFSET that grows with the
+    list. A time, not a row: it stays right when its article leaves the list, and only
+    writes before it move its position.
     """
 
     position = models.PositiveIntegerField()
     published_at = models.DateTimeField()
-    article_id = models.BigIntegerField()
 
     class Meta:
         abstract = True
         app_label = "articles"
 
     def __str__(self):
-        return f"{self.position}: {self.published_at:%Y-%m-%d %H:%M:%S} {self.article_id}"
+        return f"{self.position}: {self.published_at:%Y-%m-%d %H:%M:%S.%f}"
 
 
 class TagAnchor(Anchor):

@@ -36,7 +36,7 @@ def remember_authors(sender, instance, **kwargs):
 @receiver(post_delete, sender="articles.Article")
 def count_authors(sender, instance, **kwargs):
     for author, published_at in instance._authors_before:
-        anchors.moved(AuthorAnchor, author, (published_at, instance.pk), None)
+        anchors.moved(AuthorAnchor, author, published_at, None)
     listings.refresh_author_counts([author for author, _ in instance._authors_before])
 
 
@@ -44,15 +44,13 @@ def count_authors(sender, instance, **kwargs):
 def count_sections(sender, instance, **kwargs):
     before = getattr(instance, "_section_before", None)
     now = (instance.section_id, instance.status, instance.published_at)
-    listings.section_moved(instance.pk, before, now)
+    listings.section_moved(before, now)
     listings.refresh_section_counts([instance.section_id, before and before[0]])
 
 
 @receiver(post_delete, sender="articles.Article")
 def uncount_section(sender, instance, **kwargs):
-    listings.section_moved(
-        instance.pk, (instance.section_id, instance.status, instance.published_at), None
-    )
+    listings.section_moved((instance.section_id, instance.status, instance.published_at), None)
     listings.refresh_section_counts([instance.section_id])
 
 
@@ -73,7 +71,7 @@ def remember_listing(sender, instance, origin=None, **kwargs):
 def tagging_deleted(sender, instance, **kwargs):
     # Its listing went with it (on delete cascade); the article or the tag may be going too.
     if listed := getattr(instance, "_listed", None):
-        anchors.moved(TagAnchor, instance.tag_id, (listed[0], instance.object_id), None)
+        anchors.moved(TagAnchor, instance.tag_id, listed[0], None)
     listings.refresh_counts([instance.tag_id])
 
 
