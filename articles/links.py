@@ -18,20 +18,35 @@ def absolute_url(path):
     return settings.SITE_URL + path
 
 
+def route_url(viewname):
+    """``reverse(viewname)`` of a route without arguments, once per process: the home page
+    and the policy pages, which every article's structured data names."""
+    return route_parts(viewname, None)[0]
+
+
 def slug_url(viewname, slug, **kwargs):
     """``reverse(viewname, kwargs={"slug": slug, **kwargs})``, reversed once per route and
     other arguments rather than once per object: a list of 45 teasers links to 45 articles
     and as many authors, and reverse() took a tenth of such a page's time."""
     if not SLUG.fullmatch(slug):
         return reverse(viewname, kwargs={"slug": slug, **kwargs})  # its own NoReverseMatch
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    prefix, suffix = slug_route(urlconf, get_script_prefix(), viewname, tuple(kwargs.items()))
+    prefix, suffix = route_parts(viewname, tuple(kwargs.items()))
     return prefix + slug + suffix
 
 
+def route_parts(viewname, kwargs):
+    # Per URL configuration and script prefix, as reverse() itself depends on them.
+    return reversed_route(
+        get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, kwargs
+    )
+
+
 @lru_cache(maxsize=8192)
-def slug_route(urlconf, script_prefix, viewname, kwargs):
-    """The parts of the route's path before and after its slug (a day of articles each)."""
+def reversed_route(urlconf, script_prefix, viewname, kwargs):
+    """The route's path before and after its slug (a day of articles each), or the path alone
+    for a route without arguments (``kwargs`` None)."""
+    if kwargs is None:
+        return [reverse(viewname, urlconf)]
     return reverse(viewname, urlconf, kwargs={**dict(kwargs), "slug": SLUG_MARK}).split(SLUG_MARK)
 
 

@@ -688,13 +688,23 @@ class Article(SourcedWork):
         newest articles (see articles.listings), so the cost does not follow how many articles
         carry a tag.
         """
-        pinned = list(self.pinned_related.published()[:limit])
+        pinned = []
+        if getattr(self, "has_pins", True):
+            pinned = list(self.pinned_related.published().teasers()[:limit])
         tag_ids = [tag.pk for tag in self.tags.all()]
         if not tag_ids:
             return pinned
         shown = [self.pk, *(article.pk for article in pinned)]
         others = listings.related(Article.objects.published().teasers(), tag_ids, limit, shown)
         return (pinned + list(others))[:limit]
+
+
+def known_empty(instance, *relations):
+    """Give these related managers of ``instance`` an empty prefetched result, without a query:
+    for relations that an EXISTS annotation already found empty."""
+    prefetched = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in relations:
+        prefetched[name] = getattr(instance, name).none()
 
 
 class Correction(models.Model):

@@ -7,12 +7,11 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.links import absolute_url
+from articles.links import absolute_url, route_url
 
 CONTEXT = "https://schema.org"
 LANGUAGE = "fr-FR"
@@ -45,7 +44,7 @@ def iso(moment):
 
 
 def home_url():
-    return absolute_url(reverse("articles:home"))
+    return absolute_url(route_url("articles:home"))
 
 
 # Other apps describe the publisher further here (pages adds its policies): each is called

@@ -2,7 +2,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db import connection
+from django.db.models import BooleanField, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
@@ -33,11 +35,13 @@ from articles.models import (
     Author,
     AuthorAnchor,
     AuthorListing,
+    Correction,
     Section,
     SectionAnchor,
     TagAnchor,
     TagListing,
     bylines,
+    known_empty,
 )
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
@@ -90,11 +94,14 @@ class DatedListingMixin(PublishedArticleMixin):
         # make SQLite read the index from the wrong end.
         return True
 
+    @cached_property
+    def neighbours(self):
+        return dayindex.neighbours(*self.period())
+
     def neighbour(self, kind, previous):
         """The first day of the nearest year, month or day before or after this period's that
         shows articles, from the day index; None if there is none."""
-        first, after = self.period()
-        day = dayindex.nearest(before=first) if previous else dayindex.nearest(since=after)
+        day = self.neighbours[0 if previous else 1]
         return day and dayindex.truncate(day, kind)
 
     def get_dated_queryset(self, **lookup):
@@ -200,6 +207,27 @@ class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
         return self.neighbour("day", previous=True)
 
 
+# What an article page may show from other tables, each read with the article as an EXISTS
+# flag: most articles have none of these, and each flag spares them a query (half a
+# millisecond of building SQL). Other apps add theirs (stories: threads and places; live: its
+# coverage); whatever reads such a table skips the query when the article's flag is False.
+# Each is a model and its field that points at the article.
+ARTICLE_PAGE_FLAGS = {
+    "has_pins": (Article.pinned_related.through, "from_article"),
+    "has_corrections": (Correction, "article"),
+}
+
+
+def row_exists(model, field):
+    """Whether a row of ``model`` points at the article through ``field``, as SQL written out:
+    five ORM Exists cost 1.7 ms to build and compile for each page, these 0.3 ms."""
+    quote = connection.ops.quote_name
+    table, column = model._meta.db_table, model._meta.get_field(field).column
+    article = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    sql = f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = {article})"
+    return RawSQL(sql, (), output_field=BooleanField())
+
+
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     """An article; staff and holders of a preview link also see it before publication.
 
@@ -218,7 +246,18 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             articles = Article.objects.published() | Article.objects.filter(pk=self.preview_pk)
         else:
             articles = Article.objects.published()
-        return articles.select_related("section").prefetch_related(bylines(), "tags", "corrections")
+        flags = {name: row_exists(*flag) for name, flag in ARTICLE_PAGE_FLAGS.items()}
+        return (
+            articles.select_related("section").prefetch_related(bylines(), "tags").annotate(**flags)
+        )
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if article.has_corrections:
+            prefetch_related_objects([article], "corrections")
+        else:
+            known_empty(article, "corrections")
+        return article
 
     @property
     def previewing(self):

@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://…/bench .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --articles 1000000       # the 1,000,000-article archive
     .venv/bin/python bench/pages.py --project ../main        # the same pages on other code
-    .venv/bin/python bench/pages.py --only deep              # the deep pages alone
+    .venv/bin/python bench/pages.py --only article           # the pages named "article …"
 
 Each request goes through the whole stack in-process (Django's test client), with the cache
 cleared before it, and asks for a page not asked for before in the run where the archive
@@ -33,9 +33,7 @@ def main():
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20, help="requests per page kind")
     parser.add_argument("--project", type=Path, default=BASE_DIR, help="code to measure")
-    parser.add_argument(
-        "--only", default="", help="measure only the pages whose name contains this ('deep')"
-    )
+    parser.add_argument("--only", default="", help="measure the pages whose name contains this")
     args = parser.parse_args()
 
     archive.setup(args.articles, "pages.sqlite3", args.project)

@@ -25,6 +25,8 @@ def live_page(article):
     """
     if not hasattr(article, "_live_page"):
         article._live_page = None
+        if not getattr(article, "has_live_coverage", True):  # the article page's flag
+            return None
         coverage = LiveCoverage.objects.filter(pk=article.pk).first()
         if coverage is not None:
             coverage.article = article

@@ -1,6 +1,4 @@
-from django.urls import reverse
-
-from articles.links import absolute_url
+from articles.links import absolute_url, route_url
 
 # schema.org's terms from the Trust Project's indicators, and the page each points at.
 POLICIES = {
@@ -14,4 +12,4 @@ POLICIES = {
 
 def add_policies(data):
     """The publisher's policies, added to its NewsMediaOrganization."""
-    data.update({term: absolute_url(reverse(name)) for term, name in POLICIES.items()})
+    data.update({term: absolute_url(route_url(name)) for term, name in POLICIES.items()})

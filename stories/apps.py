@@ -14,8 +14,10 @@ class StoriesConfig(AppConfig):
         from articles.management.backup import PARTS
         from articles.sitemaps import INDEX_ENTRIES
         from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
+        from articles.views import ARTICLE_PAGE_FLAGS
         from stories import (
             backup,
+            models,
             signals,  # noqa: F401
             sitemaps,
             structured_data,
@@ -27,5 +29,8 @@ class StoriesConfig(AppConfig):
             INDEX_ENTRIES.append(sitemaps.index_entries)
         if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:
             NEWS_ARTICLE_EXTENSIONS.append(structured_data.add_places)
+        ARTICLE_PAGE_FLAGS.update(
+            in_stories=(models.StoryPiece, "article"), has_places=(models.ArticlePlace, "article")
+        )
         if backup.PART not in PARTS:
             PARTS.append(backup.PART)

@@ -64,5 +64,7 @@ def add_places(article, data):
 def places_of(article):
     """The article's place links, dateline first, read once per article instance."""
     if not hasattr(article, "_stories_place_links"):
-        article._stories_place_links = list(article.place_links.select_related("place"))
+        article._stories_place_links = []
+        if getattr(article, "has_places", True):  # the article page's flag
+            article._stories_place_links = list(article.place_links.select_related("place"))
     return article._stories_place_links

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from articles.dates import house_date, month_archive_title
 from tests.factories import make_article, make_author, make_user
@@ -26,7 +28,7 @@ class MonthArchiveTitleTests(TestCase):
     def test_month_archive_page_heading_and_title(self):
         make_article(published_at=datetime(2024, 10, 27, 12, tzinfo=PARIS))
         # The wording costs no query: the generic view's own, with the prefetched authors.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
         self.assertContains(response, "<h1>Archives d’octobre 2024</h1>", html=True)
         self.assertContains(response, "<title>Archives d’octobre 2024 – ")
@@ -40,6 +42,24 @@ class FirstOfTheMonthTests(TestCase):
         self.assertEqual(house_date(self.first, "j F Y"), "1er décembre 2024")
         self.assertEqual(house_date(self.first.replace(day=2), "j F Y"), "2 décembre 2024")
         self.assertEqual(house_date(self.first.replace(day=11), "j F Y"), "11 décembre 2024")
+
+    def test_times_read_as_django_would_write_them(self):
+        """Day and minute formats are written without Django's format parser, to the letter."""
+        for value in (
+            datetime(2024, 10, 27, 19, 37, tzinfo=PARIS),
+            datetime(2024, 12, 1, 0, 5, tzinfo=PARIS),
+            datetime(2025, 8, 3, 23, 59, tzinfo=PARIS),
+        ):
+            for format in ("j F Y · H:i", "j F Y, H:i", "j F · H:i", "H:i"):
+                with self.subTest(value=value, format=format):
+                    django_format = format.replace("j", r"j\e\r", 1) if value.day == 1 else format
+                    self.assertEqual(house_date(value, format), date_format(value, django_format))
+
+    def test_the_day_is_written_in_the_language_of_the_moment(self):
+        value = datetime(2024, 10, 27, 19, 37, tzinfo=PARIS)
+        self.assertEqual(house_date(value, "j F Y · H:i"), "27 octobre 2024 · 19:37")
+        with translation.override("en"):
+            self.assertEqual(house_date(value, "j F Y · H:i"), "27 October 2024 · 19:37")
 
     def test_article_page_listings_and_day_archive_write_1er(self):
         article = make_article(published_at=self.first, revised_at=self.first.replace(hour=9))
@@ -88,7 +108,7 @@ class TypographyTests(TestCase):
         for day in (1, 2, 27):
             make_article(published_at=datetime(2024, 12, day, 12, tzinfo=PARIS))
         # The days come from the day index already read; one more for the menu's sections.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("articles:archive-month", args=[2024, 12]))
         days = response.content.decode().split('aria-label="Jours"')[1].split("</nav>")[0]
         self.assertInHTML(

@@ -106,11 +106,14 @@ def truncate(day, kind):
     return {"year": day.replace(month=1, day=1), "month": day.replace(day=1), "day": day}[kind]
 
 
-def nearest(before=None, since=None):
-    """The last day before ``before``, or the first from ``since`` on, that shows articles."""
-    if before is not None:
-        return shown_days(after=before).order_by("-day").values_list("day", flat=True).first()
-    return shown_days(first=since).order_by("day").values_list("day", flat=True).first()
+def neighbours(first, after):
+    """The last day before ``first`` and the first from ``after`` on that show articles (each
+    None if there is none), in one query: a date archive's links to the previous and next."""
+    previous = shown_days(after=first).order_by("-day").values("day")[:1]
+    following = shown_days(first=after).order_by("day").values("day")[:1]
+    # Any one row carries the two subqueries; an empty index has neither neighbour anyway.
+    rows = PublicationDay.objects.values_list(Subquery(previous), Subquery(following))[:1]
+    return next(iter(rows), (None, None))
 
 
 def periods(kind, first=None, after=None, ordering="ASC"):
