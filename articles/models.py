@@ -3,7 +3,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.dispatch import receiver
@@ -479,7 +479,10 @@ class Article(SourcedWork):
         former_slug = self.pk and (
             Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         )
-        super().save(*args, **kwargs)
+        # With the signals that keep the listing, day and section indexes (post_save runs
+        # inside), so that no reader sees the row without its position anchors moved.
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
         self.significant_change = False
         if former_slug and former_slug != self.slug:
             # Links shared before the change keep working (a date change needs nothing: the
@@ -795,9 +798,12 @@ class FormerTagSlug(models.Model):
 # The models of the search, listing and day indexes, registered with the app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.listings.models import (  # noqa: E402, F401
+    AuthorAnchor,
     AuthorCount,
     AuthorListing,
+    SectionAnchor,
     SectionCount,
+    TagAnchor,
     TagCount,
     TagListing,
 )

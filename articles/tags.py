@@ -16,7 +16,8 @@ from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from articles import listings, search
-from articles.listings.models import TagListing
+from articles.listings import anchors
+from articles.listings.models import TagAnchor, TagListing
 from articles.models import Article, FormerTagSlug
 
 # Ids per DELETE, well under every database's limit of query parameters.
@@ -67,6 +68,8 @@ def merge(tags, into):
         # UPDATE sends no signal: the search index learns the articles' new tag name here.
         search.refresh_keywords(Article, moved)
         listings.refresh_counts([into.pk])
+        # The moved taggings fall anywhere in the list: its anchors are numbered again.
+        anchors.rebuild(TagAnchor, into.pk)
         FormerTagSlug.objects.filter(tag__in=others).update(tag=into)
         FormerTagSlug.objects.bulk_create(
             [FormerTagSlug(slug=tag.slug, tag=into) for tag in others], ignore_conflicts=True

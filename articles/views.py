@@ -2,7 +2,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db import connection
+from django.db.models import BooleanField, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
@@ -31,9 +33,12 @@ from articles.models import (
     SHOWN_ARTICLES,
     Article,
     Author,
+    AuthorAnchor,
     AuthorListing,
     Correction,
     Section,
+    SectionAnchor,
+    TagAnchor,
     TagListing,
     bylines,
     known_empty,
@@ -206,12 +211,21 @@ class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
 # flag: most articles have none of these, and each flag spares them a query (half a
 # millisecond of building SQL). Other apps add theirs (stories: threads and places; live: its
 # coverage); whatever reads such a table skips the query when the article's flag is False.
+# Each is a model and its field that points at the article.
 ARTICLE_PAGE_FLAGS = {
-    "has_pins": lambda: Exists(
-        Article.pinned_related.through.objects.filter(from_article=OuterRef("pk"))
-    ),
-    "has_corrections": lambda: Exists(Correction.objects.filter(article=OuterRef("pk"))),
+    "has_pins": (Article.pinned_related.through, "from_article"),
+    "has_corrections": (Correction, "article"),
 }
+
+
+def row_exists(model, field):
+    """Whether a row of ``model`` points at the article through ``field``, as SQL written out:
+    five ORM Exists cost 1.7 ms to build and compile for each page, these 0.3 ms."""
+    quote = connection.ops.quote_name
+    table, column = model._meta.db_table, model._meta.get_field(field).column
+    article = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
+    sql = f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = {article})"
+    return RawSQL(sql, (), output_field=BooleanField())
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):
@@ -232,7 +246,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             articles = Article.objects.published() | Article.objects.filter(pk=self.preview_pk)
         else:
             articles = Article.objects.published()
-        flags = {name: flag() for name, flag in ARTICLE_PAGE_FLAGS.items()}
+        flags = {name: row_exists(*flag) for name, flag in ARTICLE_PAGE_FLAGS.items()}
         return (
             articles.select_related("section").prefetch_related(bylines(), "tags").annotate(**flags)
         )
@@ -322,7 +336,11 @@ class TagArticleListView(PublishedArticleMixin, ListView):
         # Read through the tag index: its stored count, and one page of ids at any depth.
         entries = TagListing.objects.published().filter(tag=self.tag)
         return CountedArticles(
-            super().get_queryset(), entries, self.tag.article_count, id_field="article_id"
+            super().get_queryset(),
+            entries,
+            self.tag.article_count,
+            id_field="article_id",
+            anchors=TagAnchor.objects.filter(tag=self.tag),
         )
 
     def get_context_data(self, **kwargs):
@@ -345,7 +363,8 @@ class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
         # Its stored count, and one page of ids from its index at any depth.
         entries = super().get_queryset().filter(section=self.section)
         count = listings.section_article_count(self.section)
-        return CountedArticles(super().get_queryset(), entries, count)
+        anchors = SectionAnchor.objects.filter(section=self.section)
+        return CountedArticles(super().get_queryset(), entries, count, anchors=anchors)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
@@ -359,7 +378,10 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         # Read through the listing index: its stored count, and one page of ids.
         entries = AuthorListing.objects.published().filter(author=self.author)
         count = listings.author_article_count(self.author)
-        return CountedArticles(super().get_queryset(), entries, count, id_field="article_id")
+        anchors = AuthorAnchor.objects.filter(author=self.author)
+        return CountedArticles(
+            super().get_queryset(), entries, count, id_field="article_id", anchors=anchors
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

@@ -14,12 +14,12 @@ class LiveConfig(AppConfig):
         from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
         from articles.views import ARTICLE_PAGE_FLAGS
         from live import backup, signals, structured_data  # noqa: F401
-        from live.pages import has_live_coverage
+        from live.models import LiveCoverage
 
         # A posted, corrected or withdrawn update shows at once on the live article's page.
         WATCHED_APPS.add(self.label)
         if structured_data.live_blog_posting not in NEWS_ARTICLE_EXTENSIONS:
             NEWS_ARTICLE_EXTENSIONS.append(structured_data.live_blog_posting)
-        ARTICLE_PAGE_FLAGS["has_live_coverage"] = has_live_coverage
+        ARTICLE_PAGE_FLAGS["has_live_coverage"] = (LiveCoverage, "article")
         if backup.PART not in PARTS:
             PARTS.append(backup.PART)

@@ -2,8 +2,6 @@
 
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
-
 from live.models import PAGE_SIZE, LiveCoverage
 
 
@@ -17,11 +15,6 @@ class LivePage(NamedTuple):
     @property
     def earlier_url(self):
         return self.next_update and self.coverage.earlier_url(self.next_update)
-
-
-def has_live_coverage():
-    """The article page's flag: is the article run as a live page?"""
-    return Exists(LiveCoverage.objects.filter(pk=OuterRef("pk")))
 
 
 def live_page(article):

@@ -29,6 +29,8 @@ class StoriesConfig(AppConfig):
             INDEX_ENTRIES.append(sitemaps.index_entries)
         if structured_data.add_places not in NEWS_ARTICLE_EXTENSIONS:
             NEWS_ARTICLE_EXTENSIONS.append(structured_data.add_places)
-        ARTICLE_PAGE_FLAGS.update(in_stories=models.in_stories, has_places=models.has_places)
+        ARTICLE_PAGE_FLAGS.update(
+            in_stories=(models.StoryPiece, "article"), has_places=(models.ArticlePlace, "article")
+        )
         if backup.PART not in PARTS:
             PARTS.append(backup.PART)

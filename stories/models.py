@@ -293,13 +293,3 @@ class ArticlePlace(models.Model):
     def save(self, *args, **kwargs):
         self.published_at = self.article.published_at
         super().save(*args, **kwargs)
-
-
-def in_stories():
-    """The article page's flag: is the article a piece of any story?"""
-    return models.Exists(StoryPiece.objects.filter(article=models.OuterRef("pk")))
-
-
-def has_places():
-    """The article page's flag: has the article a dateline place or places it is about?"""
-    return models.Exists(ArticlePlace.objects.filter(article=models.OuterRef("pk")))

@@ -14,6 +14,8 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
 - tag and author pages read one page of article ids from the index (see articles.paging).
 - author and section counts are kept at write time too, as tag counts are: counting an
   author's or a section's range of the index grew with the archive (17-21 ms at a million).
+- tag, author and section pages deep into their list seek to a position anchor kept at
+  write time (articles.listings.anchors) instead of skipping up to half the list.
 
 The tables are derived, as the search index is: signals (articles.listings.signals) keep them
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
@@ -26,10 +28,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles.listings import anchors
 from articles.listings.models import (
+    AuthorAnchor,
     AuthorCount,
     AuthorListing,
+    SectionAnchor,
     SectionCount,
+    TagAnchor,
     TagCount,
     TagListing,
 )
@@ -44,18 +50,41 @@ def listed_time(status, published_at):
 
 
 def article_saved(article):
-    """Copy the article's status and time onto its listings; count again if it (un)published."""
+    """Copy the article's status and time onto its listings, moving their position anchors;
+    count again if it (un)published."""
     new = listed_time(article.status, article.published_at)
-    refresh_counts(restamp(TagListing.objects.filter(article=article), "tag_id", new))
-    refresh_author_counts(restamp(AuthorListing.objects.filter(article=article), "author_id", new))
+    with transaction.atomic(savepoint=False):
+        tags = restamp(TagListing.objects.filter(article=article), "tag_id", new, TagAnchor)
+        refresh_counts(tags)
+        authors = AuthorListing.objects.filter(article=article)
+        refresh_author_counts(restamp(authors, "author_id", new, AuthorAnchor))
 
 
-def restamp(listings, key, new):
+def restamp(listings, key, new, anchor):
     """Give these listings the time ``new``; the keys (tags, authors) whose count it changes."""
-    rows = list(listings.values_list(key, "published_at"))
+    rows = sorted(listings.values_list(key, "published_at"))
     if any(old != new for _, old in rows):
         listings.update(published_at=new)
+    for value, old in rows:
+        anchors.moved(anchor, value, old, new)
     return [value for value, old in rows if (old is None) != (new is None)]
+
+
+def section_moved(before, after):
+    """Move the position anchors of the sections an article left and joined: ``before`` and
+    ``after`` are its (section id, status, publication time), None when not stored."""
+
+    def place(state):
+        section, status, published_at = state or (None, None, None)
+        return section, listed_time(status, published_at)
+
+    (old_section, old), (new_section, new) = place(before), place(after)
+    with transaction.atomic(savepoint=False):
+        if old_section == new_section:
+            anchors.moved(SectionAnchor, new_section, old, new)
+        else:
+            anchors.moved(SectionAnchor, old_section, old, None)
+            anchors.moved(SectionAnchor, new_section, None, new)
 
 
 def tagging_saved(tagged_item):
@@ -67,17 +96,25 @@ def tagging_saved(tagged_item):
     article = Article.objects.filter(pk=tagged_item.object_id).values("status", "published_at")
     if not (article := article.first()):
         return  # loaddata of a tagging before its article: the article's save lists it
-    former = TagListing.objects.filter(pk=tagged_item.pk).values_list("tag_id", flat=True)
-    tags = {tagged_item.tag_id, *former}
-    TagListing.objects.update_or_create(
-        tagged_item=tagged_item,
-        defaults={
-            "tag_id": tagged_item.tag_id,
-            "article_id": tagged_item.object_id,
-            "published_at": listed_time(**article),
-        },
-    )
-    refresh_counts(tags)
+    former = TagListing.objects.filter(pk=tagged_item.pk).values_list("tag_id", "published_at")
+    former = former.first()
+    tags = {tagged_item.tag_id, *(former[:1] if former else ())}
+    new = listed_time(**article)
+    with transaction.atomic(savepoint=False):
+        TagListing.objects.update_or_create(
+            tagged_item=tagged_item,
+            defaults={
+                "tag_id": tagged_item.tag_id,
+                "article_id": tagged_item.object_id,
+                "published_at": new,
+            },
+        )
+        old = former and former[1]
+        if former and former[0] != tagged_item.tag_id:
+            anchors.moved(TagAnchor, former[0], old, None)
+            old = None
+        anchors.moved(TagAnchor, tagged_item.tag_id, old, new)
+        refresh_counts(tags)
 
 
 def bylines_changed(articles, authors):
@@ -92,7 +129,7 @@ def bylines_changed(articles, authors):
     bylines = Article.authors.through.objects.filter(**lookups)
     with transaction.atomic():
         listed = AuthorListing.objects.filter(**lookups)
-        authors = set(listed.values_list("author_id", flat=True))
+        before = set(listed.values_list("author_id", "article_id", "published_at"))
         listed.delete()
         created = AuthorListing.objects.bulk_create(
             AuthorListing(author_id=author, article_id=article, published_at=listed_time(*time))
@@ -100,7 +137,12 @@ def bylines_changed(articles, authors):
                 "author_id", "article_id", "article__status", "article__published_at"
             )
         )
-        refresh_author_counts(authors | {listing.author_id for listing in created})
+        after = {(row.author_id, row.article_id, row.published_at) for row in created}
+        for author, _, published_at in sorted(before - after, key=lambda row: row[:2]):
+            anchors.moved(AuthorAnchor, author, published_at, None)
+        for author, _, published_at in sorted(after - before, key=lambda row: row[:2]):
+            anchors.moved(AuthorAnchor, author, None, published_at)
+        refresh_author_counts({author for author, *_ in before | after})
 
 
 def refresh_counts(tag_ids):
@@ -164,7 +206,7 @@ def count_of(rows, field, outer):
 
 def rebuild():
     """Remake the tables from the taggings, bylines and articles (after bulk_create or a
-    restore), section counts included."""
+    restore), section counts and every list's position anchors included."""
     from articles.models import Article
 
     listing, count = TagListing._meta.db_table, TagCount._meta.db_table
@@ -205,6 +247,7 @@ def rebuild():
             "WHERE status = %s AND section_id IS NOT NULL GROUP BY section_id",
             [PUBLISHED],
         )
+        anchors.rebuild()
 
 
 def with_article_counts(tags):

@@ -99,3 +99,51 @@ class AuthorCount(Tally):
     author = models.OneToOneField(
         "articles.Author", models.CASCADE, primary_key=True, related_name="tally"
     )
+
+
+class Anchor(models.Model):
+    """A publication time in a list (a tag's, an author's, a section's articles, oldest
+    first) with how many of its articles with the published status are older: where the
+    list's index range from that time on starts.
+
+    A deep page seeks to the nearest anchor through the list's index and skips fewer than
+    2 × ``articles.listings.anchors.STEP`` entries, instead of an OFFSET that grows with the
+    list. A time, not a row: it stays right when its article leaves the list, and only
+    writes before it move its position.
+    """
+
+    position = models.PositiveIntegerField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.position}: {self.published_at:%Y-%m-%d %H:%M:%S.%f}"
+
+
+class TagAnchor(Anchor):
+    tag = models.ForeignKey(Tag, models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        app_label = "articles"
+        indexes = [models.Index(fields=["tag", "position"], name="taganchor_position")]
+
+
+class AuthorAnchor(Anchor):
+    author = models.ForeignKey("articles.Author", models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        app_label = "articles"
+        indexes = [models.Index(fields=["author", "position"], name="authoranchor_position")]
+
+
+class SectionAnchor(Anchor):
+    section = models.ForeignKey(
+        "articles.Section", models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        app_label = "articles"
+        indexes = [models.Index(fields=["section", "position"], name="sectionanchor_position")]
