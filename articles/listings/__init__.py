@@ -42,7 +42,7 @@ from articles.listings.models import (
 
 # How many of each tag's newest articles the sidebar ranks.
 CANDIDATES_PER_TAG = 100
-PUBLISHED = "published"  # Article.Status.PUBLISHED, without importing the model here
+PUBLISHED = anchors.PUBLISHED
 
 
 def listed_time(status, published_at):
