@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: the page cache's generation, the search, listing and day indexes
-        # follow every save; a renamed tag keeps its former slug.
+        # follow every save, stored pages what they show; a renamed tag keeps its former slug.
         from articles import (
             cache,  # noqa: F401
             tags,  # noqa: F401
@@ -19,6 +19,7 @@ class ArticlesConfig(AppConfig):
         from articles.permissions import name_permissions
         from articles.planner import refresh_statistics
         from articles.search import signals  # noqa: F401
+        from articles.shells import signals as shell_signals  # noqa: F401
 
         # Django creates the permissions after the migrations, in English: then named again.
         post_migrate.connect(name_permissions, dispatch_uid="articles.name_permissions")

@@ -273,6 +273,8 @@ class ReaderPageCacheMiddleware:
             return HttpResponsePermanentRedirect(canonical)
         if settings.READER_CACHE_SECONDS <= 0 or not is_anonymous(request):
             return self.get_response(request)
+        if getattr(request, "rendering_ahead", False):
+            return self.get_response(request)  # manage.py render_articles: the view must run
 
         key = page_key(request.path, page)
         generation, stored = self.lookup(key)

@@ -349,6 +349,9 @@ class Article(SourcedWork):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    # Bumped when something the article's stored page shows changes without a save of the
+    # article: a tag or author renamed, a tagging or correction removed (articles.shells).
+    shell_stamp = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Null only for articles older than sections; the article form asks every editor for one.
     section = models.ForeignKey(
         Section,
@@ -435,7 +438,9 @@ class Article(SourcedWork):
     significant_change = False
     # The lock counter and the search vector are not history: a restored revision keeps the
     # current count, and the index follows the text.
-    history = HistoricalRecords(excluded_fields=["version", "search_vector"], bases=[PublicVersion])
+    history = HistoricalRecords(
+        excluded_fields=["version", "search_vector", "shell_stamp"], bases=[PublicVersion]
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -681,17 +686,18 @@ class Article(SourcedWork):
         except AttributeError:
             return list(self.authors.all())
 
-    def related(self, limit=5):
+    def related(self, limit=5, tag_ids=None):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
         Two queries whatever the number of pins and tags. Tagged candidates are each tag's
         newest articles (see articles.listings), so the cost does not follow how many articles
-        carry a tag.
+        carry a tag. ``tag_ids``: the article's tags, when known without reading them.
         """
         pinned = []
         if getattr(self, "has_pins", True):
             pinned = list(self.pinned_related.published().teasers()[:limit])
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in self.tags.all()]
         if not tag_ids:
             return pinned
         shown = [self.pk, *(article.pk for article in pinned)]
@@ -795,7 +801,8 @@ class FormerTagSlug(models.Model):
         return self.slug
 
 
-# The models of the search, listing and day indexes, registered with the app alongside Article.
+# The models of the search, listing and day indexes and of stored pages, registered with the
+# app alongside Article.
 from articles.dayindex.models import PublicationDay  # noqa: E402, F401
 from articles.listings.models import (  # noqa: E402, F401
     AuthorAnchor,
@@ -808,3 +815,4 @@ from articles.listings.models import (  # noqa: E402, F401
     TagListing,
 )
 from articles.search.models import SearchEntry  # noqa: E402, F401
+from articles.shells.models import ArticleShell  # noqa: E402, F401

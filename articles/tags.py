@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from articles import listings, search
+from articles import listings, search, shells
 from articles.listings import anchors
 from articles.listings.models import TagAnchor, TagListing
 from articles.models import Article, FormerTagSlug
@@ -61,12 +61,15 @@ def merge(tags, into):
                 TaggedItem.objects.filter(tag__in=others, pk__lt=OuterRef("pk"), **same_object)
             )
         )
+        # Every article carrying a merged tag shows another tag name from now on.
+        shown_on = list(items.values_list("object_id", flat=True).distinct())
         delete_taggings(list(doubled.values_list("pk", flat=True)))
         TagListing.objects.filter(tagged_item__in=items).update(tag=into)
         moved = list(items.values_list("object_id", flat=True).distinct())
         items.update(tag=into)
         # UPDATE sends no signal: the search index learns the articles' new tag name here.
         search.refresh_keywords(Article, moved)
+        shells.bump(shown_on)
         listings.refresh_counts([into.pk])
         # The moved taggings fall anywhere in the list: its anchors are numbered again.
         anchors.rebuild(TagAnchor, into.pk)

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BooleanField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.urls import reverse
@@ -26,7 +26,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import dayindex, front, listings, search
+from articles import dayindex, front, listings, search, shells
 from articles.cache import is_anonymous
 from articles.forms import SearchForm
 from articles.models import (
@@ -247,12 +247,17 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         else:
             articles = Article.objects.published()
         flags = {name: row_exists(*flag) for name, flag in ARTICLE_PAGE_FLAGS.items()}
-        return (
-            articles.select_related("section").prefetch_related(bylines(), "tags").annotate(**flags)
-        )
+        articles = articles.select_related("section").annotate(**flags)
+        # Readers' pages come from the stored page when it is still valid (articles.shells).
+        return articles.select_related("shell") if self.reads_shells else articles
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
+        self.from_shell = self.reads_shells and shells.usable_for(article)
+        self.stored_page = shells.stored(article) if self.from_shell else None
+        if self.stored_page:
+            return article  # what the stored page shows is not read again
+        prefetch_related_objects([article], bylines(), "tags")
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         else:
@@ -262,6 +267,10 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     @property
     def previewing(self):
         return self.staff_preview or self.preview_pk is not None
+
+    @cached_property
+    def reads_shells(self):
+        return shells.enabled() and not self.previewing and is_anonymous(self.request)
 
     def get_allow_future(self):
         # The queryset decides what is visible: readers' holds no article of the future. The
@@ -288,7 +297,8 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related_articles"] = list(self.object.related())
+        tag_ids = self.stored_page.tag_ids if self.stored_page else None
+        context["related_articles"] = list(self.object.related(tag_ids=tag_ids))
         # Every article the page shows a piece of; template tags of other apps (a story's
         # thread) add theirs, so that Last-Modified follows them as well.
         context[SHOWN_ARTICLES] = [self.object, *context["related_articles"]]
@@ -298,14 +308,19 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         # The page changes with the article and with what it shows of others: Last-Modified is
         # the newest of their changes once the page is rendered; ConditionalGetMiddleware
         # answers 304 from it and from the ETag of the content.
-        response = super().render_to_response(context, **response_kwargs)
         shown = context[SHOWN_ARTICLES]
 
         def last_modified(response):
             changed = max(article.last_modified for article in shown)
             response.headers["Last-Modified"] = http_date(changed.timestamp())
 
-        response.add_post_render_callback(last_modified)
+        if not self.from_shell:
+            response = super().render_to_response(context, **response_kwargs)
+            response.add_post_render_callback(last_modified)
+            return response
+        template_name = self.get_template_names()[0]
+        response = HttpResponse(shells.page(self.object, template_name, context, self.request))
+        last_modified(response)
         return response
 
 

@@ -7,4 +7,9 @@ class EdgeConfig(AppConfig):
     name = "edge"
 
     def ready(self):
+        from articles import shells
         from edge import keys, purge  # noqa: F401  (connect their signal receivers)
+
+        # A page served from a stored article page names what that page's rendering named.
+        if (keys.named, keys.name) not in shells.SURROGATE_KEYS:
+            shells.SURROGATE_KEYS.append((keys.named, keys.name))

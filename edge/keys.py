@@ -43,6 +43,18 @@ def remember(sender, instance, **kwargs):
         keys.add(object_key(instance))
 
 
+def named():
+    """The keys of the page being built so far."""
+    return set(shown.get() or ())
+
+
+def name(keys):
+    """The page being built shows these too (what a stored article page showed)."""
+    current = shown.get()
+    if current is not None:
+        current.update(keys)
+
+
 for model in OBJECT_KEYS:
     post_init.connect(remember, sender=model, dispatch_uid=f"edge.keys.{model.__name__}")
 

@@ -9,6 +9,7 @@ class LiveConfig(AppConfig):
     def ready(self):
         # The articles app caches pages, writes backups and the article's JSON-LD without
         # knowing live coverage: its data and its pages' freshness join in here.
+        from articles import shells
         from articles.cache import WATCHED_APPS
         from articles.management.backup import PARTS
         from articles.structured_data import NEWS_ARTICLE_EXTENSIONS
@@ -21,5 +22,7 @@ class LiveConfig(AppConfig):
         if structured_data.live_blog_posting not in NEWS_ARTICLE_EXTENSIONS:
             NEWS_ARTICLE_EXTENSIONS.append(structured_data.live_blog_posting)
         ARTICLE_PAGE_FLAGS["has_live_coverage"] = (LiveCoverage, "article")
+        # Its structured data lists the latest updates: the page is never stored.
+        shells.RENDERED_WHOLE.add("has_live_coverage")
         if backup.PART not in PARTS:
             PARTS.append(backup.PART)

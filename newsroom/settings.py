@@ -207,6 +207,9 @@ PURGE_URLS = env_list("PURGE_URLS", [])
 # it is also the longest a scheduled article waits before it shows on every listing.
 READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", "60"))
 READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "30"))
+# Article pages are stored once rendered, but for their fresh parts (see articles/shells);
+# off, every article page is rendered whole.
+ARTICLE_SHELLS = env_bool("ARTICLE_SHELLS", True)
 
 # Sessions (editors only) live in the cache, backed by the database so a cache outage logs
 # nobody out.

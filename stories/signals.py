@@ -1,9 +1,10 @@
 """How stories follow the articles app without it knowing about them."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles import shells
 from articles.models import Article
 from stories.models import ArticlePlace, Place, StoryPiece
 
@@ -20,3 +21,16 @@ def follow_article(sender, instance, raw=False, **kwargs):
     # After the commit: the admin saves the article's own places (inlines) after the article,
     # and a dateline chosen there wins over the typed one.
     transaction.on_commit(lambda: Place.objects.match_dateline(instance))
+
+
+@receiver([post_save, post_delete], sender=ArticlePlace, dispatch_uid="stories.signals.place_link")
+def place_link_changed(sender, instance, raw=False, **kwargs):
+    """An article's dateline or places changed: its stored page shows them."""
+    if not raw:
+        shells.bump([instance.article_id])
+
+
+@receiver(post_save, sender=Place, dispatch_uid="stories.signals.place_renamed")
+def place_saved(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw):
+        shells.bump(Article.objects.filter(place_links__place=instance))

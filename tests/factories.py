@@ -22,6 +22,10 @@ from stories.models import Place, Story, StoryPiece
 # The demo fixture's seed article.
 SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine/"
 
+# Queries that storing an article's page costs (articles.shells) inside a test's transaction:
+# its INSERT, in a savepoint, and the savepoint's release.
+STORING = 3
+
 _sequence = count(1)
 
 

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext
 
-from articles import dates
+from articles import dates, shells
 from articles.links import absolute_url, share_links
 
 register = template.Library()
@@ -169,3 +169,10 @@ def byline(context, article):
     return format_html(
         '<p class="byline">{} {}</p>', gettext("With") if page_author else gettext("By"), names
     )
+
+
+@register.simple_tag(takes_context=True)
+def fresh(context, template_name):
+    """``{% fresh "includes/site_nav.html" %}``: an include that stays fresh in a stored
+    article page (articles.shells), for what follows other content than the article's own."""
+    return mark_safe(shells.render_fresh(template_name, context))

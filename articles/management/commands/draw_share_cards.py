@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.db.models import Q
+from django.db.models import F, Q
 
 from articles.models import Article
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             article.draw_share_card()
             if article.share_card.name != before:
                 # update(), not save(): drawing a card is not an edit of the article.
-                Article.objects.filter(pk=article.pk).update(share_card=article.share_card.name)
+                Article.objects.filter(pk=article.pk).update(
+                    share_card=article.share_card.name, shell_stamp=F("shell_stamp") + 1
+                )
                 drawn += 1
         self.stdout.write(f"{drawn} share card(s) drawn.")

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db.models import F
 
 from articles import media
 from articles.images import MAX_SIDE, SHARE_WIDTH, clean_and_render
@@ -26,7 +27,11 @@ class Command(BaseCommand):
             name = field.storage.save(field.generate_filename(article, content.name), content)
             # update(), not save(): a new rendering is not an edit of the article.
             Article.objects.filter(pk=article.pk).update(
-                hero_image=name, hero_width=width, hero_height=height, hero_renditions=renditions
+                hero_image=name,
+                hero_width=width,
+                hero_height=height,
+                hero_renditions=renditions,
+                shell_stamp=F("shell_stamp") + 1,  # its stored page shows the old renditions
             )
             rendered += 1
         deleted = media.delete_unreferenced(names=replaced, grace=timedelta(0))

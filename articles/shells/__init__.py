@@ -1,0 +1,200 @@
+"""Article pages rendered once and stored, with holes for what follows other content.
+
+Most requests for an article are the archive's long tail: crawlers and old share links, each
+asking for a page nobody asked for since the last edit anywhere emptied the page cache.
+Rendering an article's own part (headline, byline, body, tags, corrections, share block,
+link-preview tags and structured data) is most of the cost of its page, yet it changes only
+when the article or what it names changes. So the page is rendered once with its *fresh
+parts* left as marks (``{% fresh "template" %}``: the menu, the story banner, live coverage,
+the sidebar) and stored (``ArticleShell``); later requests read it with the article, in the
+same query, and render only the fresh parts.
+
+A stored page is valid while its key is the one the article gives now (``key()``): the
+article's last save, its ``shell_stamp`` and the code's version. Whatever changes something
+a stored page shows without saving the article (a tag, author, section or place renamed, a
+tagging, byline or correction added or removed) bumps the stamp of the articles concerned
+(``articles.shells.signals``). Both are read in the same query as the stored page, so a page
+rendered from rows that changed meanwhile is stored under a key nobody asks for: never served.
+The code's version covers templates, translations, Python code and the settings the page
+shows, so a deploy renders every page again as it is next asked for (``manage.py
+render_articles`` does it ahead of readers).
+
+Only readers' pages use them: previews, staff and articles with live coverage (whose
+structured data follows every update) are rendered whole, as before.
+"""
+
+import hashlib
+import logging
+from functools import lru_cache
+
+import django
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F, QuerySet
+from django.template import loader
+from django.template.context import make_context
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+# Marks a fresh part in a stored page: NUL, which no text of the site should hold (Django's
+# form fields refuse it, PostgreSQL too), then the part's template name, then NUL again.
+MARK = "\x00"
+# Context variable: render the page to be stored, its fresh parts as marks (listed there).
+STORING = "storing_shell"
+# The project's folders of what pages are rendered with: templates, translations, code.
+SOURCES = ("articles", "edge", "live", "locale", "newsroom", "pages", "stories", "templates")
+SOURCE_SUFFIXES = {".py", ".html", ".mo", ".json", ".txt"}
+# Settings written into pages.
+SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "TIME_ZONE")
+# The caching proxies' surrogate keys, which a page served from a stored one must name as its
+# rendering did: pairs of (read the keys the page being built names so far, add these),
+# registered by the edge app (edge.keys), which this one does not import.
+SURROGATE_KEYS = []
+# Batch size of bulk stamp bumps, well under every database's limit of query parameters.
+BATCH = 500
+
+
+@lru_cache(maxsize=1)
+def code_version():
+    """A digest of what pages are rendered with besides the database: the project's
+    templates, translations and code, its static files' manifest and Django's version."""
+    digest = hashlib.blake2b(django.__version__.encode(), digest_size=10)
+    base = settings.BASE_DIR
+    paths = sorted(
+        path
+        for name in SOURCES
+        for path in (base / name).rglob("*")
+        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts
+    )
+    for path in paths:
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    # Where it lies may differ between machines; what it says may not.
+    manifest = settings.STATIC_ROOT and base.joinpath(settings.STATIC_ROOT, "staticfiles.json")
+    if manifest and manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()
+
+
+def enabled():
+    """Stored pages need templates that do not change under a running process: not in DEBUG,
+    where templates are edited and read again without a restart."""
+    return settings.ARTICLE_SHELLS and not settings.DEBUG
+
+
+# Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
+# rendered whole each time, registered by the apps that set them (live coverage).
+RENDERED_WHOLE = set()
+
+
+def usable_for(article):
+    """Whether a reader's page of ``article`` may come from a stored page."""
+    return article.state == article.State.LIVE and not any(
+        getattr(article, flag, False) for flag in RENDERED_WHOLE
+    )
+
+
+def key(article):
+    """The key a stored page of ``article`` must carry to be served now."""
+    shown = "|".join(str(getattr(settings, name, "")) for name in SHOWN_SETTINGS)
+    return (
+        f"{code_version()}:{settings_digest(shown)}:{get_language()}:"
+        f"{article.updated_at.timestamp():.6f}:{article.shell_stamp}"
+    )
+
+
+@lru_cache(maxsize=8)
+def settings_digest(shown):
+    return hashlib.blake2b(shown.encode(), digest_size=4).hexdigest()
+
+
+def stored(article):
+    """The stored page of ``article`` if it is still valid, else None (it was read with the
+    article: ``Article.objects.select_related("shell")``)."""
+    shell = getattr(article, "shell", None)  # the reverse one-to-one raises when there is none
+    return shell if shell is not None and shell.key == key(article) else None
+
+
+def page(article, template_name, context, request):
+    """The page of ``article`` for this request: from its stored page if that is still valid,
+    else rendered, and stored for the next requests."""
+    shell = stored(article)
+    if shell is None:
+        marked = []
+        html = loader.render_to_string(template_name, {**context, STORING: marked}, request)
+        if html.split(MARK)[1::2] != marked:  # a NUL in the article's text after all
+            return loader.render_to_string(template_name, context, request)
+        # All the page names so far: the sidebar's articles too, harmless (named again anyway).
+        store(article, html, surrogate_keys())
+    else:
+        html = shell.html
+        for _, add in SURROGATE_KEYS:
+            add(shell.surrogate_keys.split())
+    return fill(html, template_name, context, request)
+
+
+def surrogate_keys():
+    return {name for read, _ in SURROGATE_KEYS for name in read()}
+
+
+def store(article, html, surrogate_keys=()):
+    """Keep ``html`` as the page of ``article``, under the key its rows gave when read."""
+    from articles.shells.models import ArticleShell
+
+    shell = ArticleShell(
+        article=article,
+        key=key(article),
+        html=html,
+        surrogate_keys=" ".join(sorted(surrogate_keys)),
+        tag_ids=[tag.pk for tag in article.tags.all()],
+    )
+    try:
+        with transaction.atomic():
+            ArticleShell.objects.bulk_create(
+                [shell],
+                update_conflicts=True,
+                unique_fields=["article"],
+                update_fields=["key", "html", "surrogate_keys", "tag_ids"],
+            )
+    except DatabaseError:
+        # A page not stored is only work for the next request: the reader still gets theirs.
+        logger.warning("The page of article %s could not be stored", article.pk, exc_info=True)
+
+
+def fill(html, template_name, context, request):
+    """The stored page ``html`` with its fresh parts rendered for this request."""
+    parts = html.split(MARK)
+    if len(parts) == 1:
+        return html
+    template = loader.get_template(template_name).template
+    bound = make_context(context, request, autoescape=template.engine.autoescape)
+    with bound.bind_template(template):
+        for index in range(1, len(parts), 2):
+            with bound.push():
+                parts[index] = template.engine.get_template(parts[index]).render(bound)
+    return "".join(parts)
+
+
+def render_fresh(template_name, context):
+    """``{% fresh %}``: a mark while the page is being stored, else the part itself."""
+    marked = context.get(STORING)
+    if marked is not None:
+        marked.append(template_name)
+        return f"{MARK}{template_name}{MARK}"
+    with context.push():
+        return context.template.engine.get_template(template_name).render(context)
+
+
+def bump(articles):
+    """Make the stored pages of ``articles`` (an Article queryset, or ids) obsolete. In the
+    caller's transaction: a page rendered from rows read before it is never served."""
+    from articles.models import Article
+
+    bumped = {"shell_stamp": F("shell_stamp") + 1}
+    if isinstance(articles, QuerySet):
+        articles.update(**bumped)
+        return
+    ids = sorted(set(articles))
+    for start in range(0, len(ids), BATCH):
+        Article.objects.filter(pk__in=ids[start : start + BATCH]).update(**bumped)

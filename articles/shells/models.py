@@ -1,0 +1,25 @@
+"""The stored pages' table: derived from the articles and the code, never edited by hand."""
+
+from django.db import models
+
+
+class ArticleShell(models.Model):
+    """An article's page as rendered once, with its fresh parts left as marks (see
+    articles.shells). Valid while its key is the one the article and the code give now."""
+
+    article = models.OneToOneField(
+        "articles.Article", models.CASCADE, primary_key=True, related_name="shell"
+    )
+    key = models.CharField(max_length=100)
+    html = models.TextField()
+    # The surrogate keys of what the stored part shows (tags, authors, places), which a page
+    # served from it must still name for the caching proxies to purge it.
+    surrogate_keys = models.TextField(blank=True)
+    # The article's tags, which its sidebar ranks other articles by.
+    tag_ids = models.JSONField(default=list)
+
+    class Meta:
+        app_label = "articles"
+
+    def __str__(self):
+        return f"{self.article_id}: {self.key}"

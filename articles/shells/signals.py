@@ -1,0 +1,67 @@
+"""Stored article pages made obsolete by what they show besides the article's own row.
+
+A save of the article changes its ``updated_at``, part of the stored page's key already. These
+receivers bump ``Article.shell_stamp`` for the rest: its tags, authors, section and
+corrections, and their names. Other apps add theirs (stories: places).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from taggit.models import Tag, TaggedItem
+
+from articles import shells
+from articles.models import Article, Author, Correction, Section
+
+
+def is_article(tagged_item):
+    return tagged_item.content_type_id == ContentType.objects.get_for_model(Article).pk
+
+
+@receiver([post_save, post_delete], sender=TaggedItem, dispatch_uid="articles.shells.tagging")
+def tagging_changed(sender, instance, raw=False, **kwargs):
+    if not raw and is_article(instance):
+        shells.bump([instance.object_id])
+
+
+@receiver(post_delete, sender=Correction, dispatch_uid="articles.shells.correction")
+def correction_deleted(sender, instance, **kwargs):
+    # A saved correction touches the article's updated_at (Correction.save).
+    shells.bump([instance.article_id])
+
+
+@receiver(m2m_changed, sender=Article.authors.through, dispatch_uid="articles.shells.bylines")
+def bylines_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            shells.bump([instance.pk])
+    elif action == "pre_clear":
+        # An author's articles are known only before the clear.
+        instance.shell_articles = list(instance.articles.values_list("pk", flat=True))
+    elif action == "post_clear":
+        shells.bump(instance.shell_articles)
+    elif action in ("post_add", "post_remove"):
+        shells.bump(pk_set)
+
+
+@receiver(pre_delete, sender=Author, dispatch_uid="articles.shells.author_deleting")
+def author_deleting(sender, instance, **kwargs):
+    # Its bylines go with it without any m2m signal.
+    shells.bump(instance.articles.all())
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="articles.shells.tag")
+def tag_saved(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw):
+        tagged = TaggedItem.objects.filter(
+            tag=instance, content_type=ContentType.objects.get_for_model(Article)
+        )
+        shells.bump(Article.objects.filter(pk__in=tagged.values("object_id")))
+
+
+@receiver(post_save, sender=Author, dispatch_uid="articles.shells.author")
+@receiver(post_save, sender=Section, dispatch_uid="articles.shells.section")
+def named_saved(sender, instance, created, raw=False, **kwargs):
+    """An author or section renamed: the bylines, breadcrumbs and structured data naming it."""
+    if not (created or raw):
+        shells.bump(instance.articles.all())

@@ -1,0 +1,183 @@
+"""Readers' article pages come from the page stored at their first request, its fresh parts
+rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
+
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+from taggit.models import Tag
+
+from articles import shells
+from articles.models import Article, Author, Correction, Section
+from articles.shells.models import ArticleShell
+from articles.tags import merge
+from edge.keys import HEADER
+from stories.models import ArticlePlace, Place
+from tests.factories import (
+    STORING,
+    make_article,
+    make_author,
+    make_live,
+    make_place,
+    make_section,
+    make_story,
+    make_user,
+    sign_in,
+)
+
+
+@override_settings(READER_CACHE_SECONDS=0)
+class StoredPageTests(TestCase):
+    """Without the page cache, each request builds the page: from the stored page when valid."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.author = make_author(name="Anna Politkovskaïa")
+        cls.section = make_section(name="Europe")
+        cls.article = make_article(
+            tags=["Ukraine", "Russie"], authors=[cls.author], section=cls.section
+        )
+        cls.neighbour = make_article(tags=["Ukraine"], title="Le front de Koursk")
+        make_story(articles=[cls.neighbour, cls.article], title="La guerre en Ukraine")
+        ArticlePlace.objects.create(article=cls.article, place=make_place(name="Kyiv"))
+
+    def page(self, article=None):
+        return self.client.get((article or self.article).get_absolute_url())
+
+    def assert_shows(self, text, article=None):
+        self.assertContains(self.page(article), text)
+
+    def test_the_first_request_stores_the_page_and_the_next_ones_read_it(self):
+        self.assertFalse(ArticleShell.objects.exists())
+        first = self.page()
+        shell = ArticleShell.objects.get(article=self.article)
+        self.assertIn(shells.MARK, shell.html)
+        self.assertNotIn(shells.MARK, first.content.decode())
+        shell.html = shell.html.replace("Anna Politkovskaïa", "Served from the stored page")
+        shell.save()
+        self.assertContains(self.page(), "Served from the stored page")
+
+    def test_a_page_from_the_stored_page_is_the_page_rendered_whole(self):
+        first = self.page()
+        with override_settings(ARTICLE_SHELLS=False):
+            whole = self.page()
+        stored = self.page()
+        self.assertEqual(stored.content, whole.content)
+        self.assertEqual(first.content, whole.content)
+        self.assertEqual(stored["Last-Modified"], whole["Last-Modified"])
+
+    def test_the_fresh_parts_follow_other_articles_without_any_change_to_this_one(self):
+        self.page()
+        newcomer = make_article(tags=["Ukraine", "Russie"], title="Une nouvelle offensive")
+        response = self.page()
+        self.assertContains(response, newcomer.title)  # the sidebar
+        self.assertContains(response, "La guerre en Ukraine")  # the story thread
+
+    def test_a_page_from_the_stored_page_names_the_same_surrogate_keys(self):
+        first = self.page()
+        self.assertEqual(set(self.page()[HEADER].split()), set(first[HEADER].split()))
+        tag = Tag.objects.get(name="Ukraine")
+        self.assertIn(f"tag-{tag.pk}", first[HEADER].split())
+
+    def test_reading_the_stored_page_costs_the_article_the_sidebar_and_the_menu(self):
+        # The article with its flags, its authors, tags and places, the sidebar; the page is
+        # stored; its fresh parts: the menu, the story thread (the story, then each neighbour).
+        with self.assertNumQueries(9 + STORING):
+            self.page()
+        # The article with its stored page and flags, the sidebar's ranking (its tags are
+        # stored with the page), the menu, the story thread.
+        with self.assertNumQueries(6):
+            self.page()
+
+    def test_an_edit_of_the_article_shows_at_once(self):
+        self.page()
+        self.article.title = "Un titre corrigé"
+        self.article.save()
+        self.assert_shows("Un titre corrigé")
+
+    def test_a_renamed_tag_author_section_or_place_shows_at_once(self):
+        self.page()
+        for model, old, new in [
+            (Tag, "Russie", "Fédération de Russie"),
+            (Author, "Anna Politkovskaïa", "Anna P."),
+            (Section, "Europe", "Europe de l’Est"),
+            (Place, "Kyiv", "Kyïv"),
+        ]:
+            with self.subTest(model=model.__name__):
+                item = model.objects.get(name=old)
+                item.name = new
+                item.save()
+                self.assert_shows(new)
+
+    def test_tags_bylines_places_and_corrections_added_or_removed_show_at_once(self):
+        self.page()
+        self.article.tags.add("Crimée")
+        self.assert_shows("Crimée")
+        self.article.tags.remove("Crimée")
+        self.assertNotContains(self.page(), "Crimée")
+        self.article.authors.add(make_author(name="Vassili Grossman"))
+        self.assert_shows("Vassili Grossman")
+        make_author(name="Svetlana Alexievitch").articles.add(self.article)
+        self.assert_shows("Svetlana Alexievitch")
+        ArticlePlace.objects.create(article=self.article, place=make_place(name="Odessa"))
+        self.assert_shows("Odessa")
+        correction = Correction.objects.create(article=self.article, text="Un chiffre était faux.")
+        self.assert_shows("Un chiffre était faux.")
+        correction.delete()
+        self.assertNotContains(self.page(), "Un chiffre était faux.")
+
+    def test_a_deleted_author_leaves_the_byline_at_once(self):
+        gone = make_author(name="Auteur supprimé")
+        self.article.authors.add(gone)
+        self.assert_shows("Auteur supprimé")
+        gone.delete()
+        self.assertNotContains(self.page(), "Auteur supprimé")
+
+    def test_merged_tags_show_under_their_new_name_at_once(self):
+        self.page()
+        merge(list(Tag.objects.filter(name="Russie")), Tag.objects.create(name="Kremlin"))
+        self.assert_shows("Kremlin")
+
+    def test_a_page_rendered_from_rows_read_before_a_change_is_never_served(self):
+        # A worker reads the article, an editor renames its tag, the worker stores its page.
+        article = Article.objects.get(pk=self.article.pk)
+        tag = Tag.objects.get(name="Russie")
+        tag.name = "Fédération de Russie"
+        tag.save()
+        shells.store(article, "a page of the old tag name")
+        self.assertContains(self.page(), "Fédération de Russie")
+
+    def test_an_article_whose_text_holds_a_null_character_is_rendered_whole(self):
+        Article.objects.filter(pk=self.article.pk).update(standfirst="Un\x00chapeau")
+        self.assertContains(self.page(), "Un\x00chapeau")
+        self.assertFalse(ArticleShell.objects.filter(article=self.article).exists())
+
+    def test_a_deploy_or_a_setting_shown_on_pages_renders_them_again(self):
+        self.page()
+        with override_settings(SITE_NAME="La Vigie"):
+            self.assert_shows("La Vigie")
+
+    def test_staff_and_previews_never_read_nor_store_pages(self):
+        sign_in(self.client, make_user("Éditeurs"))
+        self.page()
+        self.assertFalse(ArticleShell.objects.exists())
+        shells.store(self.article, "a stored page")
+        self.assertNotContains(self.page(), "a stored page")
+
+    def test_an_article_with_live_coverage_is_rendered_whole_each_time(self):
+        make_live(self.article)
+        self.page()
+        self.assertFalse(ArticleShell.objects.exists())
+
+    @override_settings(DEBUG=True)
+    def test_nothing_is_stored_while_templates_may_change_under_the_process(self):
+        self.page()
+        self.assertFalse(ArticleShell.objects.exists())
+
+    def test_render_articles_stores_the_pages_missing_or_obsolete(self):
+        self.page(self.neighbour)
+        self.article.tags.add("Crimée")
+        call_command("render_articles", verbosity=0)
+        published = Article.objects.published()
+        self.assertEqual(ArticleShell.objects.count(), published.count())
+        for article in published.select_related("shell"):
+            self.assertIsNotNone(shells.stored(article))
+        self.assertIn("Crimée", ArticleShell.objects.get(article=self.article).html)
