@@ -24,13 +24,12 @@ def follow_article(sender, instance, raw=False, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=ArticlePlace, dispatch_uid="stories.signals.place_link")
-def place_link_changed(sender, instance, raw=False, **kwargs):
+def place_link_changed(sender, instance, **kwargs):
     """An article's dateline or places changed: its stored page shows them."""
-    if not raw:
-        shells.bump([instance.article_id])
+    shells.bump([instance.article_id])
 
 
 @receiver(post_save, sender=Place, dispatch_uid="stories.signals.place_renamed")
-def place_saved(sender, instance, created, raw=False, **kwargs):
-    if not (created or raw):
+def place_saved(sender, instance, created, **kwargs):
+    if not created:
         shells.bump(Article.objects.filter(place_links__place=instance))

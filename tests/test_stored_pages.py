@@ -150,6 +150,13 @@ class StoredPageTests(TestCase):
         self.assertContains(self.page(), "Un\x00chapeau")
         self.assertFalse(ArticleShell.objects.filter(article=self.article).exists())
 
+    def test_an_article_loaded_again_from_a_fixture_shows_what_the_fixture_says(self):
+        self.page()
+        row = Article.objects.get(pk=self.article.pk)
+        row.title = "Le titre de la sauvegarde"
+        row.save_base(raw=True)  # as loaddata saves, keeping the fixture's updated_at
+        self.assert_shows("Le titre de la sauvegarde")
+
     def test_a_deploy_or_a_setting_shown_on_pages_renders_them_again(self):
         self.page()
         with override_settings(SITE_NAME="La Vigie"):

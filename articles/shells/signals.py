@@ -18,9 +18,16 @@ def is_article(tagged_item):
     return tagged_item.content_type_id == ContentType.objects.get_for_model(Article).pk
 
 
+@receiver(post_save, sender=Article, dispatch_uid="articles.shells.loaded")
+def article_loaded(sender, instance, raw=False, **kwargs):
+    """A row loaded from a fixture keeps the updated_at it had: its stored page goes anyway."""
+    if raw:
+        shells.bump([instance.pk])
+
+
 @receiver([post_save, post_delete], sender=TaggedItem, dispatch_uid="articles.shells.tagging")
-def tagging_changed(sender, instance, raw=False, **kwargs):
-    if not raw and is_article(instance):
+def tagging_changed(sender, instance, **kwargs):
+    if is_article(instance):
         shells.bump([instance.object_id])
 
 
@@ -51,8 +58,8 @@ def author_deleting(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="articles.shells.tag")
-def tag_saved(sender, instance, created, raw=False, **kwargs):
-    if not (created or raw):
+def tag_saved(sender, instance, created, **kwargs):
+    if not created:
         tagged = TaggedItem.objects.filter(
             tag=instance, content_type=ContentType.objects.get_for_model(Article)
         )
@@ -61,7 +68,7 @@ def tag_saved(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Author, dispatch_uid="articles.shells.author")
 @receiver(post_save, sender=Section, dispatch_uid="articles.shells.section")
-def named_saved(sender, instance, created, raw=False, **kwargs):
+def named_saved(sender, instance, created, **kwargs):
     """An author or section renamed: the bylines, breadcrumbs and structured data naming it."""
-    if not (created or raw):
+    if not created:
         shells.bump(instance.articles.all())
