@@ -45,12 +45,15 @@ STORING = "storing_shell"
 # The project's folders of what pages are rendered with: templates, translations, code.
 SOURCES = ("articles", "edge", "live", "locale", "newsroom", "pages", "stories", "templates")
 SOURCE_SUFFIXES = {".py", ".html", ".mo", ".json", ".txt"}
-# Settings written into pages.
-SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "TIME_ZONE")
+# Settings written into pages (the storages: where images are linked).
+SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "STORAGES", "TIME_ZONE")
 # The caching proxies' surrogate keys, which a page served from a stored one must name as its
 # rendering did: pairs of (read the keys the page being built names so far, add these),
 # registered by the edge app (edge.keys), which this one does not import.
 SURROGATE_KEYS = []
+# Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
+# rendered whole each time, registered by the apps that set them (live coverage).
+RENDERED_WHOLE = set()
 # Batch size of bulk stamp bumps, well under every database's limit of query parameters.
 BATCH = 500
 
@@ -81,11 +84,6 @@ def enabled():
     """Stored pages need templates that do not change under a running process: not in DEBUG,
     where templates are edited and read again without a restart."""
     return settings.ARTICLE_SHELLS and not settings.DEBUG
-
-
-# Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
-# rendered whole each time, registered by the apps that set them (live coverage).
-RENDERED_WHOLE = set()
 
 
 def usable_for(article):
@@ -135,18 +133,20 @@ def page(article, template_name, context, request):
 
 
 def surrogate_keys():
+    """The surrogate keys the page being built names so far."""
     return {name for read, _ in SURROGATE_KEYS for name in read()}
 
 
-def store(article, html, surrogate_keys=()):
-    """Keep ``html`` as the page of ``article``, under the key its rows gave when read."""
+def store(article, html, names=()):
+    """Keep ``html`` as the page of ``article``, under the key its rows gave when read, with
+    the surrogate keys its rendering named."""
     from articles.shells.models import ArticleShell
 
     shell = ArticleShell(
         article=article,
         key=key(article),
         html=html,
-        surrogate_keys=" ".join(sorted(surrogate_keys)),
+        surrogate_keys=" ".join(sorted(names)),
         tag_ids=[tag.pk for tag in article.tags.all()],
     )
     try:
