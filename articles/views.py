@@ -1,3 +1,4 @@
+import copy
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from taggit.models import Tag
 
 from articles import dayindex, front, listings, search
 from articles.cache import is_anonymous
+from articles.context_processors import menu_sections
 from articles.forms import SearchForm
 from articles.models import (
     SHOWN_ARTICLES,
@@ -36,7 +38,6 @@ from articles.models import (
     AuthorAnchor,
     AuthorListing,
     Correction,
-    Section,
     SectionAnchor,
     TagAnchor,
     TagListing,
@@ -131,11 +132,12 @@ class DatedListingMixin(PublishedArticleMixin):
 
 class SectionsMixin:
     """The sections, read once for the page's menu and for whatever else the page shows of
-    them (the menu otherwise reads them through the context processor)."""
+    them (the menu otherwise reads them through the context processor): the worker's, kept
+    under the content generation, copied since the home page gives each its teasers."""
 
     def get_sections(self):
         if not hasattr(self, "sections"):
-            self.sections = list(Section.objects.all())
+            self.sections = [copy.copy(section) for section in menu_sections.get(self.request)]
         return self.sections
 
     def get_context_data(self, **kwargs):
