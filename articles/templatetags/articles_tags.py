@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import get_language, gettext
@@ -117,13 +117,30 @@ def house_time(value):
     """``{% house_time article.published_at %}``: the ``<time>`` element of a dated item.
 
     A tag rather than an included template: teaser lists show a dozen of them, and an include
-    costs a template render each.
+    costs a template render each. The time zone is looked up once (each lookup costs as much
+    as writing the date), and the ISO time is written without format_html's escaping.
     """
     local = timezone.localtime(value)
+    words = conditional_escape(dates.house_date(local, "j F Y · H:i"))
+    # Safe: isoformat() writes digits, "-", ":", "+" and "T" only; the words are escaped.
+    return mark_safe(f'<time datetime="{local.isoformat(timespec="seconds")}">{words}</time>')
+
+
+@register.simple_tag
+def related_teaser(article):
+    """``{% related_teaser article %}``: a related article in the article page's sidebar, its
+    picture, time and title.
+
+    A tag rather than an included template, as ``teaser``: the sidebar's five includes cost
+    the page 2 ms. It ends with the line break that the template it replaced ended with.
+    """
+    picture = thumbnail(article, "6rem") if article.shows_thumbnail else ""
     return format_html(
-        '<time datetime="{}">{}</time>',
-        machine_time(local),
-        dates.house_date(local, "j F Y · H:i"),
+        '{}{}<a href="{}">{}</a>\n',
+        picture,
+        house_time(article.published_at),
+        article.get_absolute_url(),
+        article.title,
     )
 
 
