@@ -109,6 +109,13 @@ class MenuTests(TestCase):
         html = self.client.get("/sections/defense/").content.decode()
         self.assertIn('<a href="/sections/defense/" aria-current="page">Défense</a>', html)
 
+    def test_section_names_are_escaped(self):
+        make_section(name="Guerre & <paix>", slug="guerre-et-paix")
+        html = self.client.get("/").content.decode()
+        self.assertIn(
+            '<li><a href="/sections/guerre-et-paix/">Guerre &amp; &lt;paix&gt;</a></li>', html
+        )
+
     def test_the_menu_is_a_disclosure_that_needs_no_script(self):
         html = self.client.get("/").content.decode()
         self.assertRegex(
