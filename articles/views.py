@@ -43,6 +43,7 @@ from articles.models import (
     TagListing,
     bylines,
     known_empty,
+    prefetch_tags,
 )
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
@@ -249,9 +250,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         else:
             articles = Article.objects.published()
         flags = {name: row_exists(*flag) for name, flag in ARTICLE_PAGE_FLAGS.items()}
-        return (
-            articles.select_related("section").prefetch_related(bylines(), "tags").annotate(**flags)
-        )
+        return articles.select_related("section").prefetch_related(bylines()).annotate(**flags)
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -289,6 +288,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         return response
 
     def get_context_data(self, **kwargs):
+        prefetch_tags([self.object])
         context = super().get_context_data(**kwargs)
         context["related_articles"] = list(self.object.related())
         # Every article the page shows a piece of; template tags of other apps (a story's

@@ -1,6 +1,7 @@
 """The article page, as a reader arriving from a share link sees it."""
 
 import io
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, prefetch_tags
 from tests.factories import SEED_URL, jpeg, keep_menu, make_article, make_author
 
 
@@ -184,3 +185,31 @@ class ArticlePageQueryTests(TestCase):
             Correction.objects.create(article=article, text=f"Correction {i}.")
         # Those four, then the pins and the corrections, which the flags say are there.
         self.assert_page_queries(article, expected=6)
+
+
+class ArticleTagsTests(TestCase):
+    def test_the_page_links_each_tag_of_the_article_and_no_other(self):
+        article = make_article(tags=["Ukraine", "Corée du Nord"])
+        make_article(tags=["Gaza"])
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        tag_list = re.search(r'<ul class="tag-list".*?</ul>', html, re.S)[0]
+        self.assertEqual(
+            sorted(re.findall(r'<a href="([^"]+)">', tag_list)),
+            [
+                reverse("articles:tag", args=["coree-du-nord"]),
+                reverse("articles:tag", args=["ukraine"]),
+            ],
+        )
+
+    def test_tags_are_read_for_many_articles_in_one_query_in_their_tagging_order(self):
+        first, second, untagged = make_article(), make_article(), make_article()
+        first.tags.add("Ukraine")
+        first.tags.add("OTAN")
+        second.tags.add("Gaza")
+        articles = list(Article.objects.filter(pk__in=[first.pk, second.pk, untagged.pk]))
+        with self.assertNumQueries(1):
+            prefetch_tags(articles)
+        tags = {article.pk: [tag.name for tag in article.tag_list] for article in articles}
+        self.assertEqual(
+            tags, {first.pk: ["Ukraine", "OTAN"], second.pk: ["Gaza"], untagged.pk: []}
+        )
