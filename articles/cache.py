@@ -224,6 +224,31 @@ class KeptPages:
             self.size -= len(stored[2])
 
 
+class KeptByGeneration:
+    """What ``read()`` returns, kept by each worker while the content generation it was read
+    under is the current one: the menu's sections, which every page shows.
+
+    The generation is the one ReaderPageCacheMiddleware read from the shared cache for the
+    page being built, so a section added or renamed by any worker shows on the next page
+    built anywhere, as the page itself would. A request without it (an editor's, the page
+    cache turned off, a view called without the middleware) reads afresh and keeps nothing.
+    The value is shared by the worker's threads: callers must not change it.
+    """
+
+    def __init__(self, read):
+        self.read = read
+        self.kept = (None, None)  # one tuple, replaced whole: threads never see half of it
+
+    def get(self, request):
+        generation = getattr(request, "content_generation", None)
+        kept_generation, value = self.kept
+        if generation is None or generation != kept_generation:
+            value = self.read()
+            if generation is not None:
+                self.kept = (generation, value)
+        return value
+
+
 class ReaderPageCacheMiddleware:
     """Serve reader pages to anonymous readers from the shared cache, before the stack below.
 
@@ -280,6 +305,8 @@ class ReaderPageCacheMiddleware:
         generation, stored = self.lookup(key)
         if stored is not None:
             return self.from_cache(request, *stored[2:])
+        # What the page reads under this generation may come from the worker (KeptByGeneration).
+        request.content_generation = generation
         read_at = time.time()  # the view reads the database after this
         response = self.get_response(request)
         if (

@@ -1,8 +1,16 @@
+from functools import partial
+
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 
+from articles.cache import KeptByGeneration
 from articles.links import absolute_url
 from articles.models import Section
+
+# The menu's sections, read once per content generation in each worker rather than on every
+# page built: the query and its model instances cost 1 to 2 ms of a page's CPU.
+menu_sections = KeptByGeneration(lambda: list(Section.objects.all()))
 
 
 def site(request):
@@ -12,7 +20,7 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "canonical_url": canonical_url(request),
-        "sections": Section.objects.all(),
+        "sections": SimpleLazyObject(partial(menu_sections.get, request)),
     }
 
 

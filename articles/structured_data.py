@@ -96,7 +96,7 @@ def news_article(article):
             for author in article.byline
         ],
         "publisher": publisher(),
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "inLanguage": LANGUAGE,
     }
     if image := article.share_image:

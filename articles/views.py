@@ -1,3 +1,4 @@
+import copy
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from taggit.models import Tag
 
 from articles import dayindex, front, listings, search, shells
 from articles.cache import is_anonymous
+from articles.context_processors import menu_sections
 from articles.forms import SearchForm
 from articles.models import (
     SHOWN_ARTICLES,
@@ -36,12 +38,12 @@ from articles.models import (
     AuthorAnchor,
     AuthorListing,
     Correction,
-    Section,
     SectionAnchor,
     TagAnchor,
     TagListing,
     bylines,
     known_empty,
+    prefetch_tags,
 )
 from articles.paging import CountedArticles
 from articles.preview import QUERY_PARAMETER, previewed_pk
@@ -131,11 +133,12 @@ class DatedListingMixin(PublishedArticleMixin):
 
 class SectionsMixin:
     """The sections, read once for the page's menu and for whatever else the page shows of
-    them (the menu otherwise reads them through the context processor)."""
+    them (the menu otherwise reads them through the context processor): the worker's, kept
+    under the content generation, copied since the home page gives each its teasers."""
 
     def get_sections(self):
         if not hasattr(self, "sections"):
-            self.sections = list(Section.objects.all())
+            self.sections = [copy.copy(section) for section in menu_sections.get(self.request)]
         return self.sections
 
     def get_context_data(self, **kwargs):
@@ -257,7 +260,8 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         self.stored_page = shells.stored(article) if self.from_shell else None
         if self.stored_page:
             return article  # what the stored page shows is not read again
-        prefetch_related_objects([article], bylines(), "tags")
+        prefetch_related_objects([article], bylines())
+        prefetch_tags([article])
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         else:

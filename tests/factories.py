@@ -73,6 +73,13 @@ def make_archive(size, *, tags=("Ukraine", "Russie", "OTAN"), authors=None, star
     ]
 
 
+def keep_menu(client):
+    """Build a page whose menu reads the sections, which each worker then keeps until the next
+    change: the pages built after it cost their own queries only."""
+    response = client.get(reverse("stories:list"))
+    assert response.status_code == 200, response.status_code
+
+
 def make_user(role=None, **fields):
     """A staff user in the named group ("Rédacteurs" or "Éditeurs"), or a plain reader."""
     n = next(_sequence)

@@ -1,6 +1,7 @@
 """The article page, as a reader arriving from a share link sees it."""
 
 import io
+import re
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -10,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Correction
-from tests.factories import SEED_URL, STORING, jpeg, make_article, make_author
+from articles.models import Article, Correction, prefetch_tags
+from tests.factories import SEED_URL, STORING, jpeg, keep_menu, make_article, make_author
 
 
 def tiny_jpeg():
@@ -149,15 +150,17 @@ class ArticlePageQueryTests(TestCase):
 
     # The article (with its section, and flags telling whether it has pins, corrections,
     # stories, places or live coverage: none here, so none of these is read), its authors and
-    # tags, the sidebar's tagged articles and the menu's sections; then the page is stored (an
-    # INSERT, in a savepoint inside a test's transaction). From the stored page (see
-    # test_stored_pages), the next time the page is built: the article with it, the sidebar's
-    # articles (and pins) and the menu.
-    def assert_page_queries(self, article, expected=5, stored=3):
+    # tags, the sidebar's tagged articles; the menu's sections are the worker's, kept. Then the
+    # page is stored (an INSERT, in a savepoint inside a test's transaction). The next time
+    # the page is built (see test_stored_pages): the article with its stored page, the
+    # sidebar's articles (and pins).
+    def assert_page_queries(self, article, expected=4, stored=2):
+        keep_menu(self.client)
         with self.assertNumQueries(expected + STORING):
             response = self.client.get(article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
-        cache.clear()
+        cache.clear()  # as after an edit elsewhere: the page cache has it no more
+        keep_menu(self.client)
         with self.assertNumQueries(stored):
             self.assertEqual(self.client.get(article.get_absolute_url()).content, response.content)
 
@@ -188,6 +191,34 @@ class ArticlePageQueryTests(TestCase):
         make_article(tags=["Ukraine"])
         for i in range(3):
             Correction.objects.create(article=article, text=f"Correction {i}.")
-        # Those five, then the pins and the corrections, which the flags say are there; from
+        # Those four, then the pins and the corrections, which the flags say are there; from
         # the stored page, the pins only.
-        self.assert_page_queries(article, expected=7, stored=4)
+        self.assert_page_queries(article, expected=6, stored=3)
+
+
+class ArticleTagsTests(TestCase):
+    def test_the_page_links_each_tag_of_the_article_and_no_other(self):
+        article = make_article(tags=["Ukraine", "Corée du Nord"])
+        make_article(tags=["Gaza"])
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        tag_list = re.search(r'<ul class="tag-list".*?</ul>', html, re.S)[0]
+        self.assertEqual(
+            sorted(re.findall(r'<a href="([^"]+)">', tag_list)),
+            [
+                reverse("articles:tag", args=["coree-du-nord"]),
+                reverse("articles:tag", args=["ukraine"]),
+            ],
+        )
+
+    def test_tags_are_read_for_many_articles_in_one_query_in_their_tagging_order(self):
+        first, second, untagged = make_article(), make_article(), make_article()
+        first.tags.add("Ukraine")
+        first.tags.add("OTAN")
+        second.tags.add("Gaza")
+        articles = list(Article.objects.filter(pk__in=[first.pk, second.pk, untagged.pk]))
+        with self.assertNumQueries(1):
+            prefetch_tags(articles)
+        tags = {article.pk: [tag.name for tag in article.tag_list] for article in articles}
+        self.assertEqual(
+            tags, {first.pk: ["Ukraine", "OTAN"], second.pk: ["Gaza"], untagged.pk: []}
+        )

@@ -1,6 +1,7 @@
 """The related-articles sidebar: shared tags first, then recency."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -10,7 +11,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import listings
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import jpeg_upload, make_article
 
 
 class RelatedArticlesTests(TestCase):
@@ -40,6 +41,36 @@ class RelatedArticlesTests(TestCase):
     def test_article_without_tags_has_no_related_articles(self):
         make_article(tags=["Ukraine"])
         self.assertEqual(list(make_article().related()), [])
+
+
+class SidebarTests(TestCase):
+    def test_each_related_article_shows_its_picture_time_and_title(self):
+        published = datetime(2024, 12, 1, 7, 5, 9, tzinfo=UTC)
+        article = make_article(tags=["Ukraine"])
+        pictured = make_article(
+            title="Kyiv & <Kharkiv>",
+            tags=["Ukraine"],
+            published_at=published,
+            hero_image=jpeg_upload(),
+            hero_alt='Un "pont"',
+        )
+        plain = make_article(tags=["Ukraine"], published_at=published - timedelta(days=1))
+        html = self.client.get(article.get_absolute_url()).content.decode()
+        items = re.findall(r'<ul class="related__list">(.*?)</ul>', html, re.S)[0]
+        picture = (
+            r'<picture class="thumb"><source type="image/webp" srcset="[^"]+" sizes="6rem">'
+            r'<img src="[^"]+" srcset="[^"]+" sizes="6rem" alt="Un &quot;pont&quot;" '
+            r'width="480" height="267" loading="lazy" decoding="async"></picture>'
+        )
+        first = re.escape(
+            '<time datetime="2024-12-01T08:05:09+01:00">1er décembre 2024 · 08:05</time>'
+            f'<a href="{pictured.get_absolute_url()}">Kyiv &amp; &lt;Kharkiv&gt;</a>\n'
+        )
+        second = re.escape(
+            '<time datetime="2024-11-30T08:05:09+01:00">30 novembre 2024 · 08:05</time>'
+            f'<a href="{plain.get_absolute_url()}">{plain.title}</a>\n'
+        )
+        self.assertRegex(items, rf"^\s*<li>{picture}{first}</li>\s*<li>{second}</li>\s*$")
 
 
 class PinnedRelatedTests(TestCase):

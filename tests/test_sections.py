@@ -5,13 +5,16 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import time_machine
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import listings
-from articles.models import Article
-from tests.factories import make_archive, make_article, make_section
+from articles.cache import renew_generation
+from articles.models import Article, Section
+from tests.factories import keep_menu, make_archive, make_article, make_section
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -60,16 +63,17 @@ class SectionPageTests(TestCase):
                 self.assertEqual(self.client.get(url, {"page": page}).status_code, 404)
 
     def test_paginates_and_costs_the_same_at_any_size(self):
-        # The menu's sections (the page's own among them), the count, the page, the bylines.
+        # The count, the page, the bylines; the section itself is the menu's, kept.
         for size in (2, 30):
             with self.subTest(size=size):
                 section = make_section()
                 for article in make_archive(size):
                     Article.objects.filter(pk=article.pk).update(section=section)
                 listings.rebuild()  # update() skips the signals that keep the section's count
+                keep_menu(self.client)
                 last = (size - 1) // 12 + 1
                 for page in {1, last}:
-                    with self.assertNumQueries(4):
+                    with self.assertNumQueries(3):
                         response = self.client.get(section.get_absolute_url(), {"page": page})
                     self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.context["paginator"].count, size)
@@ -105,11 +109,65 @@ class MenuTests(TestCase):
         html = self.client.get("/sections/defense/").content.decode()
         self.assertIn('<a href="/sections/defense/" aria-current="page">Défense</a>', html)
 
+    def test_section_names_are_escaped(self):
+        make_section(name="Guerre & <paix>", slug="guerre-et-paix")
+        html = self.client.get("/").content.decode()
+        self.assertIn(
+            '<li><a href="/sections/guerre-et-paix/">Guerre &amp; &lt;paix&gt;</a></li>', html
+        )
+
     def test_the_menu_is_a_disclosure_that_needs_no_script(self):
         html = self.client.get("/").content.decode()
         self.assertRegex(
             html, r'<details class="site-nav__menu">\s*<summary[^>]*>Rubriques</summary>'
         )
+
+
+class KeptMenuTests(TestCase):
+    """Each worker keeps the menu's sections while the content generation is the same."""
+
+    menu = ["Accueil", "Défense", "Fils"]
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.defense = make_section(name="Défense", slug="defense", position=1)
+        cls.first, cls.second, cls.third = make_article(), make_article(), make_article()
+
+    def menu_and_section_queries(self, article):
+        with CaptureQueriesContext(connection) as queries:
+            html = self.client.get(article.get_absolute_url()).content.decode()
+        menu = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+        names = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", menu)
+        return names, sum('FROM "articles_section"' in query["sql"] for query in queries)
+
+    def test_only_the_first_page_built_under_a_generation_reads_the_sections(self):
+        self.assertEqual(self.menu_and_section_queries(self.first)[1], 1)
+        self.assertEqual(self.menu_and_section_queries(self.second), (self.menu, 0))
+
+    def test_a_section_renamed_or_added_elsewhere_shows_on_the_next_page(self):
+        self.menu_and_section_queries(self.first)
+        # As another worker saves: the rows change, and so does the shared generation, with no
+        # signal in this process.
+        Section.objects.filter(pk=self.defense.pk).update(name="Armées")
+        Section.objects.bulk_create([Section(name="Asie", slug="asie", position=9)])
+        # Under the same generation this worker still shows what it kept, as the page cache does.
+        self.assertEqual(self.menu_and_section_queries(self.second)[0], self.menu)
+        renew_generation()
+        names, queries = self.menu_and_section_queries(self.third)
+        self.assertEqual(names, ["Accueil", "Armées", "Asie", "Fils"])
+        self.assertEqual(queries, 1)
+
+    def test_a_section_deleted_is_gone_from_the_next_page(self):
+        self.menu_and_section_queries(self.first)
+        Article.objects.update(section=None)
+        self.defense.delete()
+        self.assertEqual(self.menu_and_section_queries(self.second), (["Accueil", "Fils"], 1))
+
+    @override_settings(READER_CACHE_SECONDS=0)
+    def test_pages_built_without_the_page_cache_read_the_sections_each_time(self):
+        for article in (self.first, self.second):
+            with self.subTest(article=article.pk):
+                self.assertEqual(self.menu_and_section_queries(article), (self.menu, 1))
 
 
 class SectionFeedTests(TestCase):

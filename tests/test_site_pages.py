@@ -4,13 +4,17 @@ import json
 import re
 from io import StringIO
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
+from django.template import Context, Template
 from django.test import TestCase, override_settings
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
+from articles.templatetags.articles_tags import rendered_once
 from tests.factories import SEED_URL, make_article, make_section
 
 SITE = "https://news.example"
@@ -74,6 +78,59 @@ class DemoPageTests(TestCase):
         page.title = "Qui sommes-nous"
         page.save()
         self.assertContains(self.client.get(reverse("pages:about")), "<h1>Qui sommes-nous</h1>")
+
+
+class RenderedOnceTests(TestCase):
+    """The footer and the header's fixed parts are rendered once per worker, for each setting
+    they show and each language and script prefix."""
+
+    footer = Template('{% load articles_tags %}{% render_once "includes/site_footer.html" %}')
+
+    def render_footer(self):
+        return self.footer.render(Context())
+
+    def test_the_footer_shows_what_its_include_would(self):
+        include = Template('{% include "includes/site_footer.html" %}')
+        for language in ("fr", "en"):
+            with self.subTest(language=language), translation.override(language):
+                expected = include.render(Context({"SITE_NAME": settings.SITE_NAME}))
+                self.assertEqual(self.render_footer(), expected)
+
+    def test_another_language_gets_its_own_footer(self):
+        with translation.override("fr"):
+            self.assertIn("Nous suivre", self.render_footer())
+        with translation.override("en"):
+            self.assertIn("Follow us", self.render_footer())
+
+    def test_the_site_name_shows_as_set(self):
+        self.assertIn(f'<h2 id="footer-about">{settings.SITE_NAME}</h2>', self.render_footer())
+        with override_settings(SITE_NAME="Le Veilleur"):
+            html = self.client.get("/").content.decode()
+        self.assertIn('<h2 id="footer-about">Le Veilleur</h2>', html)
+        self.assertRegex(html, r'<a class="brand" href="/"><img [^>]*>Le Veilleur</a>')
+
+    def test_links_carry_the_script_prefix(self):
+        self.render_footer()
+        set_script_prefix("/journal/")
+        try:
+            html = self.render_footer()
+        finally:
+            set_script_prefix("/")
+        self.assertIn('<a href="/journal/a-propos/">', html)
+        self.assertNotIn('<a href="/a-propos/">', html)
+
+    def test_pages_after_the_first_reuse_the_rendered_parts(self):
+        rendered_once.cache_clear()
+        article = make_article()
+        first, second = self.client.get("/"), self.client.get(article.get_absolute_url())
+        parts = {"includes/site_footer.html", "includes/masthead.html", "includes/head_links.html"}
+        self.assertLessEqual(parts, {template.name for template in first.templates})
+        self.assertFalse(parts & {template.name for template in second.templates})
+        footers = [
+            re.search(r"<footer class=\"site-footer\">.*</footer>", page.content.decode(), re.S)[0]
+            for page in (first, second)
+        ]
+        self.assertEqual(footers[0], footers[1])
 
 
 class PageContentTests(TestCase):

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from stories.models import ArticlePlace, Story, StoryPiece
-from tests.factories import jpeg_upload, make_article, make_place, make_story, make_user
+from tests.factories import (
+    jpeg_upload,
+    keep_menu,
+    make_article,
+    make_place,
+    make_story,
+    make_user,
+)
 
 DEMO_STORY_URL = "/stories/guerre-en-ukraine-la-ligne-de-front/"
 
@@ -177,16 +184,17 @@ class StoryPageTests(TestCase):
             with self.subTest(size=size):
                 story, articles = make_timeline(size)
                 StoryPiece.objects.filter(article=articles[-1]).update(is_key=True)
-                # the story, its key pieces, the page, the menu's sections
+                keep_menu(self.client)
+                # the story, its key pieces, the page
                 for url in (
                     story.get_absolute_url(),
                     reverse("stories:detail-oldest", args=[story.slug]),
                 ):
-                    with self.assertNumQueries(4):
+                    with self.assertNumQueries(3):
                         self.assertEqual(self.client.get(url).status_code, 200)
                 later = reverse("stories:detail-before", args=[story.slug, articles[1].pk])
-                # the story, the cursor's piece, the page, the menu's sections
-                with self.assertNumQueries(4):
+                # the story, the cursor's piece, the page
+                with self.assertNumQueries(3):
                     self.assertEqual(self.client.get(later).status_code, 200)
 
     def test_pieces_are_read_as_teasers_without_their_bodies(self):

@@ -147,7 +147,7 @@ def store(article, html, names=()):
         key=key(article),
         html=html,
         surrogate_keys=" ".join(sorted(names)),
-        tag_ids=[tag.pk for tag in article.tags.all()],
+        tag_ids=[tag.pk for tag in article.tag_list],
     )
     try:
         with transaction.atomic():

@@ -1,9 +1,14 @@
+from functools import lru_cache
+
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from articles import dates, shells
 from articles.links import absolute_url, share_links
@@ -16,6 +21,53 @@ def share_block(article):
     """The "Share this article" block, with the canonical URL from SITE_URL."""
     url = absolute_url(article.get_absolute_url())
     return {"title": article.title, "url": url, "links": share_links(article.title, url)}
+
+
+@register.simple_tag
+def render_once(template_name):
+    """``{% render_once "includes/site_footer.html" %}``: a part of every page that shows the
+    same to everyone, rendered once per worker rather than on every page (the footer's links
+    and words cost 1 ms a page).
+
+    The template sees ``SITE_NAME`` and ``SITE_URL`` only, and may depend on nothing else
+    but the language, the URL configuration, the script prefix and the static files'
+    settings: its HTML is kept for each of these. In debug mode it is rendered each time, so
+    that the development server shows a template as soon as it is edited.
+    """
+    if settings.DEBUG:
+        return rendered_once.__wrapped__(template_name, settings.SITE_NAME, settings.SITE_URL)
+    return rendered_once(
+        template_name,
+        settings.SITE_NAME,
+        settings.SITE_URL,
+        get_language(),
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+        settings.STATIC_URL,
+        settings.STORAGES["staticfiles"]["BACKEND"],
+    )
+
+
+@lru_cache(maxsize=128)
+def rendered_once(template_name, site_name, site_url, *active):
+    # ``active``: the language, URL configuration, script prefix and static files' settings
+    # that the template engine reads itself, there only to key the cache.
+    html = render_to_string(template_name, {"SITE_NAME": site_name, "SITE_URL": site_url})
+    return mark_safe(html)  # Safe: a template's output, escaped by the template engine.
+
+
+@register.simple_tag(takes_context=True)
+def section_menu(context):
+    """``{% section_menu %}``: the menu's item for each of the page's ``sections``, the page's
+    own ``section`` marked. A tag rather than a loop in the template, which cost an article
+    page 0.75 ms for eight sections (looking up a ``section`` that it does not have)."""
+    current = getattr(context.get("section"), "pk", None)
+    items = []
+    for item in context.get("sections") or ():
+        mark = ' aria-current="page"' if current is not None and item.pk == current else ""
+        url, name = escape(item.get_absolute_url()), escape(item.name)
+        items.append(f'<li><a href="{url}"{mark}>{name}</a></li>\n      ')
+    return mark_safe("".join(items))  # Safe: the URLs and names are escaped, the rest literal.
 
 
 @register.simple_tag
@@ -79,13 +131,30 @@ def house_time(value):
     """``{% house_time article.published_at %}``: the ``<time>`` element of a dated item.
 
     A tag rather than an included template: teaser lists show a dozen of them, and an include
-    costs a template render each.
+    costs a template render each. The time zone is looked up once (each lookup costs as much
+    as writing the date), and the ISO time is written without format_html's escaping.
     """
     local = timezone.localtime(value)
+    words = conditional_escape(dates.house_date(local, "j F Y · H:i"))
+    # Safe: isoformat() writes digits, "-", ":", "+" and "T" only; the words are escaped.
+    return mark_safe(f'<time datetime="{local.isoformat(timespec="seconds")}">{words}</time>')
+
+
+@register.simple_tag
+def related_teaser(article):
+    """``{% related_teaser article %}``: a related article in the article page's sidebar, its
+    picture, time and title.
+
+    A tag rather than an included template, as ``teaser``: the sidebar's five includes cost
+    the page 2 ms. It ends with the line break that the template it replaced ended with.
+    """
+    picture = thumbnail(article, "6rem") if article.shows_thumbnail else ""
     return format_html(
-        '<time datetime="{}">{}</time>',
-        machine_time(local),
-        dates.house_date(local, "j F Y · H:i"),
+        '{}{}<a href="{}">{}</a>\n',
+        picture,
+        house_time(article.published_at),
+        article.get_absolute_url(),
+        article.title,
     )
 
 
