@@ -1,7 +1,10 @@
 """Readers' article pages come from the page stored at their first request, its fresh parts
 rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
 
+from unittest import mock
+
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import TestCase, override_settings
 from taggit.models import Tag
 
@@ -156,6 +159,13 @@ class StoredPageTests(TestCase):
         row.title = "Le titre de la sauvegarde"
         row.save_base(raw=True)  # as loaddata saves, keeping the fixture's updated_at
         self.assert_shows("Le titre de la sauvegarde")
+
+    def test_a_page_that_cannot_be_stored_is_served_all_the_same(self):
+        locked = mock.patch.object(
+            ArticleShell.objects, "bulk_create", side_effect=OperationalError("locked")
+        )
+        with locked, self.assertLogs("articles.shells", "WARNING"):
+            self.assert_shows(self.article.title)
 
     def test_a_deploy_or_a_setting_shown_on_pages_renders_them_again(self):
         self.page()

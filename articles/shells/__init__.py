@@ -149,14 +149,23 @@ def store(article, html, names=()):
         surrogate_keys=" ".join(sorted(names)),
         tag_ids=[tag.pk for tag in article.tag_list],
     )
+
+    def insert():
+        ArticleShell.objects.bulk_create(
+            [shell],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["key", "html", "surrogate_keys", "tag_ids"],
+        )
+
     try:
-        with transaction.atomic():
-            ArticleShell.objects.bulk_create(
-                [shell],
-                update_conflicts=True,
-                unique_fields=["article"],
-                update_fields=["key", "html", "surrogate_keys", "tag_ids"],
-            )
+        # Alone in autocommit, as readers' requests run; in a transaction, in a savepoint that
+        # a failure rolls back without breaking the rest.
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():
+                insert()
+        else:
+            insert()
     except DatabaseError:
         # A page not stored is only work for the next request: the reader still gets theirs.
         logger.warning("The page of article %s could not be stored", article.pk, exc_info=True)
