@@ -37,9 +37,10 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-# Marks a fresh part in a stored page: NUL, which no text of the site should hold (Django's
-# form fields refuse it, PostgreSQL too), then the part's template name, then NUL again.
-MARK = "\x00"
+# Marks a fresh part in a stored page, before and after its template's name: a character of
+# Unicode's private use area, which no text of the site should hold (NUL, which forms refuse,
+# PostgreSQL cannot store). A page whose own text holds it anyway is rendered whole (page()).
+MARK = "\ue000"
 # Context variable: render the page to be stored, its fresh parts as marks (listed there).
 STORING = "storing_shell"
 # The project's folders of what pages are rendered with: templates, translations, code.
@@ -121,7 +122,7 @@ def page(article, template_name, context, request):
     if shell is None:
         marked = []
         html = loader.render_to_string(template_name, {**context, STORING: marked}, request)
-        if html.split(MARK)[1::2] != marked:  # a NUL in the article's text after all
+        if html.split(MARK)[1::2] != marked:  # the mark in the article's own text
             return loader.render_to_string(template_name, context, request)
         # All the page names so far: the sidebar's articles too, harmless (named again anyway).
         store(article, html, surrogate_keys())
