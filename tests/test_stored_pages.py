@@ -80,6 +80,12 @@ class StoredPageTests(TestCase):
         tag = Tag.objects.get(name="Ukraine")
         self.assertIn(f"tag-{tag.pk}", first[HEADER].split())
 
+    def test_storing_a_page_empties_no_cache(self):
+        self.page(self.neighbour)
+        with mock.patch("articles.cache.renew_generation") as renew:
+            self.page()
+        renew.assert_not_called()
+
     def test_reading_the_stored_page_costs_the_article_the_sidebar_and_the_menu(self):
         # The article with its flags, its authors, tags and places, the sidebar; the page is
         # stored; its fresh parts: the menu, the story thread (the story, then each neighbour).
@@ -162,9 +168,7 @@ class StoredPageTests(TestCase):
         self.assert_shows("Le titre de la sauvegarde")
 
     def test_a_page_that_cannot_be_stored_is_served_all_the_same(self):
-        locked = mock.patch.object(
-            ArticleShell.objects, "bulk_create", side_effect=OperationalError("locked")
-        )
+        locked = mock.patch.object(shells, "upsert", side_effect=OperationalError("locked"))
         with locked, self.assertLogs("articles.shells", "WARNING"):
             self.assert_shows(self.article.title)
 
