@@ -12,7 +12,9 @@ class CountedArticles:
     the page (see articles.listings.anchors), oldest first. No page skips 2 × STEP index
     entries or more (under 1,000), where an OFFSET from the nearer end skipped up to half the
     list; pages near either end need no anchor, nor the query that finds it. ``entries`` are
-    rows with ``published_at`` and the article's id as ``id_field``, filtered as the list is.
+    rows with ``published_at`` and the article's id as ``id_field``, filtered as the list is;
+    ``anchors`` names the list's anchors as that module does: the anchor model and the list's
+    key, e.g. ``(TagAnchor, tag.pk)``.
     """
 
     ordered = True
@@ -56,12 +58,7 @@ class CountedArticles:
         anchor; None when reading from an end skips no more (``skip_at_most``)."""
         entries, position = self.entries, 0
         if self.anchors is not None:
-            nearest = (
-                self.anchors.filter(position__lte=older)
-                .order_by("-position", "-published_at")
-                .values_list("position", "published_at")
-                .first()
-            )
+            nearest = position_anchors.nearest(*self.anchors, older)
             if nearest:
                 position, published_at = nearest
                 entries = entries.filter(published_at__gte=published_at)

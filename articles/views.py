@@ -359,7 +359,7 @@ class TagArticleListView(PublishedArticleMixin, ListView):
             entries,
             self.tag.article_count,
             id_field="article_id",
-            anchors=TagAnchor.objects.filter(tag=self.tag),
+            anchors=(TagAnchor, self.tag.pk),
         )
 
     def get_context_data(self, **kwargs):
@@ -382,7 +382,7 @@ class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
         # Its stored count, and one page of ids from its index at any depth.
         entries = super().get_queryset().filter(section=self.section)
         count = listings.section_article_count(self.section)
-        anchors = SectionAnchor.objects.filter(section=self.section)
+        anchors = (SectionAnchor, self.section.pk)
         return CountedArticles(super().get_queryset(), entries, count, anchors=anchors)
 
     def get_context_data(self, **kwargs):
@@ -397,7 +397,7 @@ class AuthorArticleListView(PublishedArticleMixin, ListView):
         # Read through the listing index: its stored count, and one page of ids.
         entries = AuthorListing.objects.published().filter(author=self.author)
         count = listings.author_article_count(self.author)
-        anchors = AuthorAnchor.objects.filter(author=self.author)
+        anchors = (AuthorAnchor, self.author.pk)
         return CountedArticles(
             super().get_queryset(), entries, count, id_field="article_id", anchors=anchors
         )

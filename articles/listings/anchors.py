@@ -61,6 +61,29 @@ def lists(anchor):
     return "section", Article.objects.filter(status=PUBLISHED), "pk"
 
 
+def nearest(anchor, value, position):
+    """(position, published_at) of the list's anchor nearest at or before ``position``, or
+    None: for ``value``'s list (a tag's id for TagAnchor), one probe of its position index.
+
+    SQL written out, read through raw() so that the database routers choose the database:
+    the ORM took 0.86 ms to build this one-row query, as long as a deep page's other work.
+    """
+    quote = connection.ops.quote_name
+    # The list's key: the anchor's one foreign key (the tag, the author, the section).
+    key = next(field for field in anchor._meta.fields if field.is_relation)
+    pk = quote(anchor._meta.pk.column)
+    at, published = (
+        quote(anchor._meta.get_field(name).column) for name in ("position", "published_at")
+    )
+    sql = (
+        f"SELECT {pk}, {at}, {published} FROM {quote(anchor._meta.db_table)} "
+        f"WHERE {quote(key.column)} = %s AND {at} <= %s ORDER BY {at} DESC, {published} DESC "
+        "LIMIT 1"
+    )
+    found = next(iter(anchor.objects.raw(sql, [value, position])), None)
+    return found and (found.position, found.published_at)
+
+
 def lock(anchor, value):
     """Hold the list's own row until the transaction ends (see the module's docstring).
 

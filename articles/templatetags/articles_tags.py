@@ -11,7 +11,7 @@ from django.utils.timesince import timeuntil
 from django.utils.translation import get_language, gettext
 
 from articles import dates, shells
-from articles.links import absolute_url, share_links
+from articles.links import absolute_url, route_url, share_links, slug_url
 
 register = template.Library()
 
@@ -101,6 +101,21 @@ def thumbnail(article, sizes, eager=False):
         size,
         mark_safe(loading),  # Safe: one of two literals above.
     )
+
+
+@register.simple_tag
+def route(viewname):
+    """``{% route "articles:home" %}``: what ``{% url %}`` writes for a route without
+    arguments, reversed once per process (route_url): every page's layout names four."""
+    return route_url(viewname)
+
+
+@register.filter
+def tag_url(tag):
+    """``{{ tag|tag_url }}``: the tag's page, as ``{% url 'articles:tag' tag.slug %}`` writes
+    it, with the route reversed once per process (slug_url) rather than once per tag: the home
+    page's dozen most covered tags cost 0.9 ms so."""
+    return slug_url("articles:tag", tag.slug)
 
 
 @register.filter
