@@ -6,7 +6,6 @@ and would otherwise take the domain from the request's Host header.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -15,7 +14,7 @@ from taggit.models import Tag
 
 from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author, AuthorListing, Section, bylines
+from articles.models import Article, Author, AuthorListing, Section, bylines, prefetch_tags
 
 
 class LatestArticlesFeed(Feed):
@@ -45,9 +44,10 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        # Plain lists, not a manager's queryset for each item (see bylines()).
-        tags = Prefetch("tags", to_attr="prefetched_tags")
-        return self.articles(obj).prefetch_related(bylines(), tags)[: self.size]
+        # Plain lists, not a manager's queryset for each item (see bylines(), prefetch_tags()).
+        items = list(self.articles(obj).prefetch_related(bylines())[: self.size])
+        prefetch_tags(items)
+        return items
 
     def item_title(self, item):
         return item.title
@@ -69,7 +69,7 @@ class LatestArticlesFeed(Feed):
         return ", ".join(author.name for author in item.byline) or None
 
     def item_categories(self, item):
-        return [tag.name for tag in item.prefetched_tags]
+        return [tag.name for tag in item.tag_list]
 
     def item_pubdate(self, item):
         return item.published_at

@@ -454,10 +454,11 @@ class SearchView(PublishedArticleMixin, ListView):
             return Article.objects.none()
         articles = self.form.filter(super().get_queryset())
         # The page shows COUNT_LIMIT matches at most; one more tells the count to say "more".
-        return articles.search(self.query, newest=search.COUNT_LIMIT + 1).prefetch_related("tags")
+        return articles.search(self.query, newest=search.COUNT_LIMIT + 1)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.query, **kwargs)
+        prefetch_tags(context["object_list"])
         snippets = search.snippets(context["object_list"], self.query)
         for article in context["object_list"]:
             article.snippet = snippets.get(article.pk, "")
