@@ -296,10 +296,13 @@ class ReaderPageCacheMiddleware:
         page, canonical = canonical_page(request, view)
         if canonical:
             return HttpResponsePermanentRedirect(canonical)
-        if settings.READER_CACHE_SECONDS <= 0 or not is_anonymous(request):
+        if (
+            settings.READER_CACHE_SECONDS <= 0
+            or not is_anonymous(request)
+            # manage.py render_articles: the view must run.
+            or getattr(request, "rendering_ahead", False)
+        ):
             return self.get_response(request)
-        if getattr(request, "rendering_ahead", False):
-            return self.get_response(request)  # manage.py render_articles: the view must run
 
         key = page_key(request.path, page)
         generation, stored = self.lookup(key)

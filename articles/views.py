@@ -323,7 +323,8 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             response.add_post_render_callback(last_modified)
             return response
         template_name = self.get_template_names()[0]
-        response = HttpResponse(shells.page(self.object, template_name, context, self.request))
+        html = shells.page(self.object, self.stored_page, template_name, context, self.request)
+        response = HttpResponse(html)
         last_modified(response)
         return response
 

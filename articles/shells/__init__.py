@@ -117,10 +117,9 @@ def stored(article):
     return shell if shell is not None and shell.key == key(article) else None
 
 
-def page(article, template_name, context, request):
-    """The page of ``article`` for this request: from its stored page if that is still valid,
-    else rendered, and stored for the next requests."""
-    shell = stored(article)
+def page(article, shell, template_name, context, request):
+    """The page of ``article`` for this request: from ``shell``, its stored page still valid
+    (``stored()``), or else rendered, and stored for the next requests."""
     if shell is None:
         marked = []
         html = loader.render_to_string(template_name, {**context, STORING: marked}, request)
@@ -195,8 +194,7 @@ def fill(html, template_name, context, request):
     bound = make_context(context, request, autoescape=template.engine.autoescape)
     with bound.bind_template(template):
         for index in range(1, len(parts), 2):
-            with bound.push():
-                parts[index] = template.engine.get_template(parts[index]).render(bound)
+            parts[index] = render_part(parts[index], bound)
     return "".join(parts)
 
 
@@ -206,6 +204,11 @@ def render_fresh(template_name, context):
     if marked is not None:
         marked.append(template_name)
         return f"{MARK}{template_name}{MARK}"
+    return render_part(template_name, context)
+
+
+def render_part(template_name, context):
+    """A fresh part, as ``{% include %}`` renders a template: in the page's context."""
     with context.push():
         return context.template.engine.get_template(template_name).render(context)
 
