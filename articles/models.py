@@ -743,7 +743,7 @@ class Article(SourcedWork):
         if not tag_ids:
             return pinned
         shown = [self.pk, *(article.pk for article in pinned)]
-        others = listings.related(Article.objects.published().teasers(), tag_ids, limit, shown)
+        others = listings.related(Article, (*NEVER_LOADED, *NOT_IN_TEASERS), tag_ids, limit, shown)
         return (pinned + list(others))[:limit]
 
 
