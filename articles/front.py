@@ -2,11 +2,13 @@
 
 Editors choose the lead and the featured pieces, in order ("À la une", the Feature model);
 when they have chosen nothing that is live, the newest article leads. Everything comes from
-one query (ArticleQuerySet.front_page) besides the page of latest articles that the home
+one query (ArticleManager.front_page) besides the page of latest articles that the home
 page lists anyway.
 """
 
 from dataclasses import dataclass, field
+
+from articles.models import Article
 
 # The lead and up to four featured pieces.
 FEATURED = 5
@@ -27,13 +29,13 @@ class Front:
         return [self.lead, *self.featured] if self.lead else []
 
 
-def front(published, sections, latest):
-    """The front of the home page, from these ``published`` articles.
+def front(sections, latest):
+    """The front of the home page.
 
     ``latest`` is the first page of the newest articles, whose first leads when editors
     have put nothing on the front page.
     """
-    rows = list(published.front_page(sections, FEATURED, PER_SECTION + 1))
+    rows = list(Article.objects.front_page(sections, FEATURED, PER_SECTION + 1))
     by_pk = {section.pk: section for section in sections}
     for article in rows:
         # The teasers' kickers, from the sections already read: no query per article.

@@ -161,7 +161,7 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
         latest = list(page.object_list.prefetch_related(None))
         front_page = front.Front()
         if page.number == 1:
-            front_page = front.front(Article.objects.published(), self.get_sections(), latest)
+            front_page = front.front(self.get_sections(), latest)
             shown = {article.pk for article in front_page.articles}
             latest = [article for article in latest if article.pk not in shown]
         prefetch_related_objects([*front_page.articles, *latest], bylines())
