@@ -249,6 +249,33 @@ class KeptByGeneration:
         return value
 
 
+class KeptRenderings:
+    """Renderings each worker keeps under a key naming everything they show, so that they
+    are never stale: the ``size`` latest, the oldest leaving first. Shared by the worker's
+    threads."""
+
+    def __init__(self, size):
+        self.size = size
+        self.kept = {}
+        self.lock = threading.Lock()
+
+    def get(self, key, render):
+        try:
+            return self.kept[key]
+        except KeyError:
+            pass
+        value = render()
+        with self.lock:
+            self.kept[key] = value
+            if len(self.kept) > self.size:
+                del self.kept[next(iter(self.kept))]
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.kept.clear()
+
+
 class ReaderPageCacheMiddleware:
     """Serve reader pages to anonymous readers from the shared cache, before the stack below.
 

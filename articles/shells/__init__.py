@@ -108,6 +108,12 @@ def key(article):
     )
 
 
+def keyed(article):
+    """Whether ``article`` was read with what ``key()`` needs (a listing may read less)."""
+    loaded = article.__dict__
+    return "updated_at" in loaded and "shell_stamp" in loaded
+
+
 @lru_cache(maxsize=8)
 def settings_digest(shown):
     return hashlib.blake2b(shown.encode(), digest_size=4).hexdigest()
