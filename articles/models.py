@@ -473,7 +473,11 @@ class Article(SourcedWork):
     # The lock counter and the search vector are not history: a restored revision keeps the
     # current count, and the index follows the text.
     history = HistoricalRecords(
-        excluded_fields=["version", "search_vector", "shell_stamp"], bases=[PublicVersion]
+        excluded_fields=["version", "search_vector", "shell_stamp"],
+        bases=[PublicVersion],
+        # simple-history's own names ("historical article") are not translated.
+        verbose_name=_("article version"),
+        verbose_name_plural=_("article versions"),
     )
 
     class Meta:

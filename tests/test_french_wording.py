@@ -102,6 +102,29 @@ class AdminTitleTests(TestCase):
                 self.assertNotContains(response, "Ajout de ")
                 self.assertNotContains(response, "Modification de ")
 
+    def test_article_versions_are_listed_in_french(self):
+        article = make_article()
+        response = self.client.get(reverse("admin:articles_historicalarticle_changelist"))
+        self.assertContains(response, "<h1>Versions des articles</h1>", html=True)
+        self.assertContains(response, "Versions des articles</a>")
+        for heading in ("Date de la version", "Modifié par"):
+            self.assertContains(response, heading)
+        response = self.client.get(
+            reverse("admin:articles_historicalarticle_change", args=[article.history.get().pk])
+        )
+        self.assertContains(response, "<h1>Modifier la version</h1>", html=True)
+        self.assertContains(response, "Date de la version")
+        # Not in the page's text; the model's name stays in its addresses.
+        for english in ("Historical", "historical ", "History date", "History user"):
+            self.assertNotContains(response, english)
+
+    def test_tags_are_titled_mots_cles_not_taggit(self):
+        for url in (reverse("admin:index"), reverse("admin:taggit_tag_changelist")):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Mots-clés")
+                self.assertNotContains(response, "Taggit")
+
 
 class TypographyTests(TestCase):
     def test_month_archive_lists_its_days_with_the_first_as_1er(self):

@@ -12,15 +12,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.roles import is_editor
+from articles.admin.titles import FrenchTitlesMixin
 from articles.models import Article
 
 Revision = Article.history.model
 
 
 @admin.register(Revision)
-class PublicRevisionAdmin(admin.ModelAdmin):
-    list_display = ["history_date", "title", "status", "history_user", "significant", "withheld_at"]
-    list_display_links = ["history_date"]
+class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    change_title = _("Change the version")
+    view_title = _("View the version")
+    list_display = ["version_date", "title", "status", "modified_by", "significant", "withheld_at"]
+    list_display_links = ["version_date"]
     list_editable = ["significant"]
     list_filter = ["significant", ("withheld_at", admin.EmptyFieldListFilter)]
     list_select_related = ["history_user"]
@@ -28,8 +31,8 @@ class PublicRevisionAdmin(admin.ModelAdmin):
     date_hierarchy = "history_date"
     fields = [
         "article_link",
-        "history_date",
-        "history_user",
+        "version_date",
+        "modified_by",
         "status",
         "title",
         "significant",
@@ -38,8 +41,8 @@ class PublicRevisionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "article_link",
-        "history_date",
-        "history_user",
+        "version_date",
+        "modified_by",
         "status",
         "title",
         "withheld_at",
@@ -72,6 +75,15 @@ class PublicRevisionAdmin(admin.ModelAdmin):
         else:
             obj.withheld_reason, obj.withheld_at = "", None
         super().save_model(request, obj, form, change)
+
+    # simple-history names its own fields in English ("history date"), untranslated.
+    @admin.display(description=_("version date"), ordering="history_date")
+    def version_date(self, obj):
+        return obj.history_date
+
+    @admin.display(description=_("changed by"), ordering="history_user")
+    def modified_by(self, obj):
+        return obj.history_user
 
     @admin.display(description=_("article"))
     def article_link(self, obj):
