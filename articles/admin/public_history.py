@@ -5,10 +5,13 @@ Nothing is deleted: a withheld revision stays in the editors' history and can be
 clearing its reason puts it back in the public history.
 """
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.roles import is_editor
@@ -22,8 +25,10 @@ Revision = Article.history.model
 class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     change_title = _("Change the version")
     view_title = _("View the version")
-    list_display = ["version_date", "title", "status", "modified_by", "significant", "withheld_at"]
-    list_display_links = ["version_date"]
+    # Short columns, so that the list fits a 1,280 px screen beside the admin's two sidebars:
+    # dates in figures, headlines cut.
+    list_display = ["version_time", "headline", "status", "modified_by", "significant", "withheld"]
+    list_display_links = ["version_time"]
     list_editable = ["significant"]
     list_filter = ["significant", ("withheld_at", admin.EmptyFieldListFilter)]
     list_select_related = ["history_user"]
@@ -76,10 +81,33 @@ class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             obj.withheld_reason, obj.withheld_at = "", None
         super().save_model(request, obj, form, change)
 
+    # Column headings wrap, as "modification importante" must to fit (see desk.css).
+    media = forms.Media(css={"all": ["admin/articles/desk.css"]})
+
+    def get_changelist_form(self, request, **kwargs):
+        # Each row's box names what it marks: a column's heading labels no input.
+        label = {"aria-label": Revision._meta.get_field("significant").verbose_name}
+        kwargs.setdefault("widgets", {"significant": forms.CheckboxInput(attrs=label)})
+        return super().get_changelist_form(request, **kwargs)
+
     # simple-history names its own fields in English ("history date"), untranslated.
     @admin.display(description=_("version date"), ordering="history_date")
     def version_date(self, obj):
         return obj.history_date
+
+    @admin.display(description=_("version date"), ordering="history_date")
+    def version_time(self, obj):
+        return date_format(timezone.localtime(obj.history_date), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("headline"), ordering="title")
+    def headline(self, obj):
+        return Truncator(obj.title).chars(60)
+
+    @admin.display(description=_("withheld on"), ordering="withheld_at")
+    def withheld(self, obj):
+        return obj.withheld_at and date_format(
+            timezone.localtime(obj.withheld_at), "SHORT_DATE_FORMAT"
+        )
 
     @admin.display(description=_("changed by"), ordering="history_user")
     def modified_by(self, obj):
