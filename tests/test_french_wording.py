@@ -1,6 +1,9 @@
 """French as the house writes it: elision before a vowel, "1er" for the first of the month."""
 
+import json
+import re
 from datetime import date, datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from django.test import TestCase
@@ -124,6 +127,24 @@ class AdminTitleTests(TestCase):
                 response = self.client.get(url)
                 self.assertContains(response, "Mots-clés")
                 self.assertNotContains(response, "Taggit")
+
+    def test_inline_add_buttons_read_as_french(self):
+        """Django capitalises the rows' name in the button: it must not fall mid-sentence."""
+        response = self.client.get(
+            reverse("admin:articles_article_change", args=[make_article().pk])
+        )
+        buttons = {
+            json.loads(unescape(data))["options"]["addText"]
+            for data in re.findall(r'data-inline-formset="([^"]+)"', response.content.decode())
+        }
+        self.assertEqual(
+            buttons,
+            {
+                "Ajouter une ligne « Correction »",
+                "Ajouter une ligne « Fil »",
+                "Ajouter une ligne « Lieu »",
+            },
+        )
 
 
 class TypographyTests(TestCase):
