@@ -833,6 +833,23 @@ def correction_withdrawn(sender, instance, **kwargs):
     instance.withdraw()
 
 
+def revision_name(record):
+    """A revision as editors read it: "Frappes sur Kharkiv – version du 4 décembre 2026 à 22:30".
+
+    django-simple-history names its records "… as of 2026-12-04 21:30:33.478681+00:00", in
+    English and UTC, in the admin's titles and breadcrumbs; it takes no option for the name.
+    """
+    local = timezone.localtime(record.history_date)
+    when = _("version of %(date)s at %(time)s") % {
+        "date": house_date(local, "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
+    return f"{record.title} – {when}"
+
+
+Article.history.model.__str__ = revision_name
+
+
 @receiver(pre_create_historical_record, sender=Article.history.model)
 def record_significance(sender, instance, history_instance, **kwargs):
     """The revision a significant save leaves is marked so: the public history lists it."""

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from articles.dates import house_date, month_archive_title
@@ -117,8 +117,12 @@ class AdminTitleTests(TestCase):
         )
         self.assertContains(response, "<h1>Modifier la version</h1>", html=True)
         self.assertContains(response, "Date de la version")
+        local = timezone.localtime(article.history.get().history_date)
+        self.assertContains(response, f"{article.title} – version du {local.day} ")
+        self.assertContains(response, date_format(local, "DATETIME_FORMAT"))
+        self.assertNotContains(response, "None")
         # Not in the page's text; the model's name stays in its addresses.
-        for english in ("Historical", "historical ", "History date", "History user"):
+        for english in ("Historical", "historical ", "History date", "History user", " as of "):
             self.assertNotContains(response, english)
 
     def test_tags_are_titled_mots_cles_not_taggit(self):

@@ -93,7 +93,9 @@ class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     # simple-history names its own fields in English ("history date"), untranslated.
     @admin.display(description=_("version date"), ordering="history_date")
     def version_date(self, obj):
-        return obj.history_date
+        # Written out: the form shows what a method returns as text, where a field's value
+        # would have been a Paris time.
+        return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
 
     @admin.display(description=_("version date"), ordering="history_date")
     def version_time(self, obj):
@@ -111,7 +113,8 @@ class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("changed by"), ordering="history_user")
     def modified_by(self, obj):
-        return obj.history_user
+        # The form shows a method's None as "None", where the list shows the empty value.
+        return obj.history_user or self.get_empty_value_display()
 
     @admin.display(description=_("article"))
     def article_link(self, obj):
