@@ -181,6 +181,8 @@ class Section(models.Model):
         return slug_url("articles:section", self.slug)
 
 
+# The search vector is for PostgreSQL's eyes only: pages never load it.
+NEVER_LOADED = ("search_vector",)
 # What an article's page shows and a list of its teasers does not.
 NOT_IN_TEASERS = (
     "body",
@@ -332,8 +334,7 @@ class ArticleQuerySet(models.QuerySet):
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
-        # The search vector is for PostgreSQL's eyes only: pages never load it.
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer(*NEVER_LOADED)
 
 
 class Article(SourcedWork):
@@ -747,7 +748,7 @@ class Article(SourcedWork):
         if not tag_ids:
             return pinned
         shown = [self.pk, *(article.pk for article in pinned)]
-        others = listings.related(Article.objects.published().teasers(), tag_ids, limit, shown)
+        others = listings.related(Article, (*NEVER_LOADED, *NOT_IN_TEASERS), tag_ids, limit, shown)
         return (pinned + list(others))[:limit]
 
 

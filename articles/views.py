@@ -1,5 +1,5 @@
 import copy
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -250,12 +251,12 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         else:
             articles = Article.objects.published()
         flags = {name: row_exists(*flag) for name, flag in ARTICLE_PAGE_FLAGS.items()}
-        articles = articles.select_related("section").annotate(**flags)
-        # Readers' pages come from the stored page when it is still valid (articles.shells).
-        return articles.select_related("shell") if self.reads_shells else articles
+        return articles.select_related("section").annotate(**flags)
 
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        # Readers' pages come from the stored page when it is still valid (articles.shells),
+        # read with the article.
+        article = self.published_article() if self.reads_shells else super().get_object(queryset)
         self.from_shell = self.reads_shells and shells.usable_for(article)
         self.stored_page = shells.stored(article) if self.from_shell else None
         if self.stored_page:
@@ -266,6 +267,22 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
             prefetch_related_objects([article], "corrections")
         else:
             known_empty(article, "corrections")
+        return article
+
+    def published_article(self):
+        """The article of the URL, as the generic view finds it in ``get_queryset()``."""
+        year, month, day = (int(self.kwargs[part]) for part in ("year", "month", "day"))
+        try:
+            since = timezone.make_aware(datetime.combine(date(year, month, day), time.min))
+            until = since + timedelta(days=1)
+            article = shells.read(self.kwargs["slug"], since, until, ARTICLE_PAGE_FLAGS)
+        except (ValueError, OverflowError):  # no such day, or none after it (9999-12-31)
+            raise Http404(_("Date out of range")) from None
+        if article is None:
+            raise Http404(
+                _("No %(verbose_name)s found matching the query")
+                % {"verbose_name": Article._meta.verbose_name}
+            )
         return article
 
     @property

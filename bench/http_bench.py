@@ -300,6 +300,11 @@ def main():
     parser.add_argument(
         "--uncached-connections", type=int, default=16, help="for the pages built uncached"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure the pages whose name contains this (and their references)",
+    )
     args = parser.parse_args()
 
     env = bench_environment(free_port())
@@ -345,6 +350,8 @@ def main():
         store_pages(servers["uncached"], stored)
         for endpoint in ENDPOINTS:
             label, _, server, _, _, kind = endpoint
+            if args.only not in label:
+                continue
             comparison = {"cached": reference, "uncached": healthz}.get(kind)
             if comparison is not None:
                 measured = measure(servers[comparison[2]], comparison, args, queries, 0)

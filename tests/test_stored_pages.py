@@ -1,17 +1,20 @@
 """Readers' article pages come from the page stored at their first request, its fresh parts
 rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
 
+from datetime import datetime, time, timedelta
 from unittest import mock
 
 from django.core.management import call_command
 from django.db import OperationalError
 from django.test import TestCase, override_settings
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles import shells
 from articles.models import Article, Author, Correction, Section
 from articles.shells.models import ArticleShell
 from articles.tags import merge
+from articles.views import ARTICLE_PAGE_FLAGS
 from edge.keys import HEADER
 from stories.models import ArticlePlace, Place
 from tests.factories import (
@@ -203,3 +206,45 @@ class StoredPageTests(TestCase):
         for article in published.select_related("shell"):
             self.assertIsNotNone(shells.stored(article))
         self.assertIn("Crimée", ArticleShell.objects.get(article=self.article).html)
+
+
+class ReadersArticleTests(TestCase):
+    """Readers' articles are read with SQL written out (``shells.read``), as the ORM reads
+    them for staff."""
+
+    def read(self, article, day=None):
+        day = day or timezone.localdate(article.published_at)
+        since = timezone.make_aware(datetime.combine(day, time.min))
+        return shells.read(article.slug, since, since + timedelta(days=1), ARTICLE_PAGE_FLAGS)
+
+    def test_the_article_read_for_readers_is_the_one_the_orm_reads(self):
+        article = make_article(
+            section=make_section(name="Europe"),
+            dateline="Kyiv",
+            hero_renditions=[{"width": 480, "name": "hero-480.webp"}],
+            revised_at=timezone.now(),
+        )
+        Correction.objects.create(article=article, text="Une date corrigée.")
+        read, orm = self.read(article), Article.objects.get(pk=article.pk)
+        for field in Article._meta.concrete_fields:
+            if field.name != "search_vector":
+                self.assertEqual(getattr(read, field.attname), getattr(orm, field.attname))
+        self.assertEqual(read.get_deferred_fields(), {"search_vector"})
+        self.assertEqual(read.section.name, "Europe")
+        self.assertIs(read.has_corrections, True)
+        self.assertIs(read.has_pins, False)
+        self.assertIsNone(shells.stored(read))
+
+    def test_an_article_without_a_section_is_read_with_none(self):
+        read = self.read(make_article(section=None))
+        with self.assertNumQueries(0):
+            self.assertIsNone(read.section)
+
+    def test_readers_find_no_article_on_another_day_before_its_time_or_unpublished(self):
+        article = make_article()
+        self.assertIsNone(
+            self.read(article, timezone.localdate(article.published_at) - timedelta(1))
+        )
+        scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+        self.assertIsNone(self.read(scheduled))
+        self.assertIsNone(self.read(make_article(status=Article.Status.DRAFT)))

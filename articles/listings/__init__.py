@@ -24,7 +24,6 @@ in step with every save, and rebuild() remakes them after bulk writes that skip 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -294,17 +293,21 @@ def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):
     return lists[0].union(*lists[1:], all=True)
 
 
-def related(articles, tag_ids, limit, exclude):
-    """Of ``articles`` but those in ``exclude`` (ids), those sharing most of these tags, then
-    newest: one query, which ranks each tag's CANDIDATES_PER_TAG newest articles and no others.
+def related(model, deferred, tag_ids, limit, exclude):
+    """The published articles (``model``, without the ``deferred`` fields) but those in
+    ``exclude`` (ids) sharing most of these tags, then newest: one query, which ranks each tag's
+    CANDIDATES_PER_TAG newest articles and no others.
 
-    Written as SQL inside the queryset: the ORM's union of a subquery per tag took longer to
-    build in Python than the database took to run it, on every article page. The candidates
-    are ranked in the listing index alone (it holds the publication time); only the ``limit``
-    chosen are read from the article table, and their shared tags counted again to order them.
+    Written out as SQL: the ORM took longer to build this query than the database took to run
+    it, on every article page. The candidates are ranked in the listing index alone (it holds
+    the publication time); only the ``limit`` chosen are read from the article table, and
+    their shared tags counted again to order them. The listing holds published articles
+    only; the article table's own rule (``published()``) is checked again on the rows read.
     """
-    listing = connection.ops.quote_name(TagListing._meta.db_table)
-    article_id = f"{connection.ops.quote_name(articles.model._meta.db_table)}.id"
+    quote = connection.ops.quote_name
+    listing = quote(TagListing._meta.db_table)
+    table = quote(model._meta.db_table)
+    article_id = f"{table}.{quote(model._meta.pk.column)}"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     in_tags = ", ".join(["%s"] * len(tag_ids))
     newest_of_each_tag = " UNION ALL ".join(
@@ -322,9 +325,19 @@ def related(articles, tag_ids, limit, exclude):
         f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = {article_id} "
         f"AND shared.tag_id IN ({in_tags})"
     )
-    candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
-    return (
-        articles.filter(pk__in=RawSQL(ranked, [*tag_ids, *candidates, *exclude, limit]))
-        .annotate(shared_tags=RawSQL(shared_tags, tag_ids))
-        .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+    columns = ", ".join(
+        f"{table}.{quote(field.column)}"
+        for field in model._meta.concrete_fields
+        if field.name not in deferred
     )
+    published_at = f"{table}.{quote(model._meta.get_field('published_at').column)}"
+    sql = (
+        f"SELECT {columns}, ({shared_tags}) AS shared_tags FROM {table} "
+        f"WHERE {article_id} IN ({ranked}) "
+        f"AND {table}.{quote(model._meta.get_field('status').column)} = %s "
+        f"AND {published_at} <= %s "
+        f"ORDER BY shared_tags DESC, {published_at} DESC, {article_id} DESC"
+    )
+    candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
+    params = [*tag_ids, *tag_ids, *candidates, *exclude, limit, model.Status.PUBLISHED, now]
+    return model.objects.raw(sql, params)
