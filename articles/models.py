@@ -5,7 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -480,7 +481,11 @@ class Article(SourcedWork):
     # The lock counter and the search vector are not history: a restored revision keeps the
     # current count, and the index follows the text.
     history = HistoricalRecords(
-        excluded_fields=["version", "search_vector", "shell_stamp"], bases=[PublicVersion]
+        excluded_fields=["version", "search_vector", "shell_stamp"],
+        bases=[PublicVersion],
+        # simple-history's own names ("historical article") are not translated.
+        verbose_name=_("article version"),
+        verbose_name_plural=_("article versions"),
     )
 
     class Meta:
@@ -791,6 +796,23 @@ class Correction(models.Model):
         # The sitemaps' month lastmod follows updated_at: update() sends no signal.
         dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
 
+    def withdraw(self):
+        """Once this correction is deleted, the article is updated as of its latest remaining
+        correction or significant revision, or not at all: readers no longer see "Updated on"
+        for a correction that is gone."""
+        article = Article.objects.filter(pk=self.article_id)
+        corrections = Correction.objects.filter(article_id=self.article_id)
+        # A revision an editor marked significant dates from its save (Article.mark_significant).
+        significant = Article.history.filter(id=self.article_id, significant=True)
+        times = [
+            corrections.aggregate(latest=Max("created_at"))["latest"],
+            significant.aggregate(latest=Max("history_date"))["latest"],
+        ]
+        # As save(): the page changed, and update() leaves the editors' lock counter alone and
+        # makes no revision, which would name whoever happened to delete it.
+        article.update(updated_at=timezone.now(), revised_at=max(filter(None, times), default=None))
+        dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
+
 
 class Feature(models.Model):
     """An article editors put on the front page ("À la une"): the first position leads it.
@@ -811,6 +833,29 @@ class Feature(models.Model):
 
     def __str__(self):
         return str(self.article)
+
+
+@receiver(post_delete, sender=Correction, dispatch_uid="articles.correction_withdrawn")
+def correction_withdrawn(sender, instance, **kwargs):
+    """However a correction goes (the article's form, a bulk delete), its update goes too."""
+    instance.withdraw()
+
+
+def revision_name(record):
+    """A revision as editors read it: "Frappes sur Kharkiv – version du 4 décembre 2026 à 22:30".
+
+    django-simple-history names its records "… as of 2026-12-04 21:30:33.478681+00:00", in
+    English and UTC, in the admin's titles and breadcrumbs; it takes no option for the name.
+    """
+    local = timezone.localtime(record.history_date)
+    when = _("version of %(date)s at %(time)s") % {
+        "date": house_date(local, "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
+    return f"{record.title} – {when}"
+
+
+Article.history.model.__str__ = revision_name
 
 
 @receiver(pre_create_historical_record, sender=Article.history.model)

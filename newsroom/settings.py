@@ -77,7 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "taggit",
+    # django-taggit, under a French title in the admin.
+    "newsroom.apps.TagsConfig",
     "csp",
     "simple_history",
     "django_prose_editor",

@@ -2,11 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Correction
-from tests.factories import change_form_data, make_article, make_user
+from tests.factories import change_form_data, change_url, make_article, make_user
 
 
 class CorrectionTests(TestCase):
@@ -52,6 +53,100 @@ class CorrectionTests(TestCase):
         response = self.client.post(f"/admin/articles/article/{article.pk}/change/", data)
         self.assertEqual(response.status_code, 302)
         self.assertEqual(article.corrections.get().text, "Une date était fausse.")
+
+
+class DeletedCorrectionTests(TestCase):
+    """A deleted correction takes its "Updated on" with it; what else updated the article stays."""
+
+    def setUp(self):
+        self.editor = make_user("Éditeurs")
+        self.client.force_login(self.editor)
+        self.article = make_article(published_at=timezone.now() - timedelta(days=2))
+
+    def correct(self, hours_ago):
+        return Correction.objects.create(
+            article=self.article,
+            text=f"Corrigé il y a {hours_ago} heures.",
+            created_at=timezone.now() - timedelta(hours=hours_ago),
+        )
+
+    def delete_in_the_form(self, correction):
+        """Tick "Supprimer" beside the correction in the article's form and save it."""
+        self.article.refresh_from_db()
+        created_at = timezone.localtime(correction.created_at)
+        data = change_form_data(
+            self.article,
+            **{
+                "corrections-TOTAL_FORMS": 1,
+                "corrections-INITIAL_FORMS": 1,
+                "corrections-0-id": correction.pk,
+                "corrections-0-article": self.article.pk,
+                "corrections-0-text": correction.text,
+                "corrections-0-created_at_0": created_at.strftime("%d/%m/%Y"),
+                "corrections-0-created_at_1": created_at.strftime("%H:%M:%S"),
+                "corrections-0-DELETE": "on",
+            },
+        )
+        response = self.client.post(change_url(self.article), data)
+        self.assertEqual(response.status_code, 302)
+        self.article.refresh_from_db()
+
+    def test_readers_no_longer_see_updated_on_once_the_only_correction_is_deleted(self):
+        reader = Client()
+        correction = self.correct(hours_ago=3)
+        # Read once, so that the page is stored and cached with its "Updated on".
+        self.assertContains(reader.get(self.article.get_absolute_url()), "Mis à jour le")
+
+        self.delete_in_the_form(correction)
+
+        self.assertIsNone(self.article.revised_at)
+        response = reader.get(self.article.get_absolute_url())
+        self.assertNotContains(response, "Mis à jour le")
+        self.assertNotContains(response, correction.text)
+
+    def test_the_latest_remaining_correction_dates_the_update(self):
+        earlier = self.correct(hours_ago=5)
+        later = self.correct(hours_ago=1)
+        later.delete()
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.revised_at, earlier.created_at)
+
+    def test_a_significant_update_outlives_a_deleted_correction(self):
+        self.article.mark_significant()
+        self.article.save()
+        updated = self.article.history.latest().history_date
+        correction = self.correct(hours_ago=0)
+        correction.delete()
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.revised_at, updated)
+
+    def test_deleting_an_older_correction_keeps_the_later_ones_date(self):
+        older = self.correct(hours_ago=5)
+        later = self.correct(hours_ago=1)
+        older.delete()
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.revised_at, later.created_at)
+
+    def test_deleting_a_correction_moves_last_modified_but_not_the_editors_lock(self):
+        correction = self.correct(hours_ago=1)
+        self.article.refresh_from_db()
+        before = (self.article.updated_at, self.article.version)
+        correction.delete()
+        self.article.refresh_from_db()
+        self.assertGreater(self.article.updated_at, before[0])
+        self.assertEqual(self.article.version, before[1])
+
+    def test_the_next_editor_is_not_shown_changing_updated_on(self):
+        """The editors' history gives the deletion to nobody's later, unrelated save."""
+        self.delete_in_the_form(self.correct(hours_ago=3))
+        self.client.post(
+            change_url(self.article), change_form_data(self.article, body="<p>Coquille.</p>")
+        )
+        response = self.client.get(
+            reverse("admin:articles_article_history", args=[self.article.pk])
+        )
+        self.assertContains(response, "Coquille")
+        self.assertNotContains(response, "Mise à jour importante")
 
 
 class SignificantUpdateTests(TestCase):

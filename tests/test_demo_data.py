@@ -7,6 +7,7 @@ from django.test import TestCase
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Author, Section
+from articles.versions import PublicHistory
 
 
 def load_demo():
@@ -39,6 +40,28 @@ class LoadDemoTests(TestCase):
             ["Europe", "Défense", "International"],
         )
         self.assertEqual(Section.objects.count(), 7)
+
+    def test_each_demo_article_has_its_first_revision(self):
+        load_demo()
+        for article in Article.objects.all():
+            first = article.history.get()
+            self.assertEqual(first.history_type, "+")
+            self.assertEqual(first.title, article.title)
+            self.assertEqual(first.history_date, article.updated_at)
+
+    def test_public_history_shows_the_demo_original_then_the_edit(self):
+        load_demo()
+        article = Article.objects.latest()
+        original = article.standfirst
+        article.standfirst = "Chapeau réécrit par la rédaction."
+        article.mark_significant()
+        article.save()
+
+        first, edit = PublicHistory(article).versions
+
+        self.assertEqual(first.record.standfirst, original)
+        self.assertEqual(first.time, article.published_at)
+        self.assertEqual(edit.record.standfirst, "Chapeau réécrit par la rédaction.")
 
     def test_editors_work_survives_a_second_run(self):
         load_demo()

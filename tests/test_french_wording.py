@@ -1,11 +1,14 @@
 """French as the house writes it: elision before a vowel, "1er" for the first of the month."""
 
+import json
+import re
 from datetime import date, datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from articles.dates import house_date, month_archive_title
@@ -101,6 +104,51 @@ class AdminTitleTests(TestCase):
                 self.assertContains(response, f"<h1>{title}</h1>", html=True)
                 self.assertNotContains(response, "Ajout de ")
                 self.assertNotContains(response, "Modification de ")
+
+    def test_article_versions_are_listed_in_french(self):
+        article = make_article()
+        response = self.client.get(reverse("admin:articles_historicalarticle_changelist"))
+        self.assertContains(response, "<h1>Versions des articles</h1>", html=True)
+        self.assertContains(response, "Versions des articles</a>")
+        for heading in ("Date de la version", "Modifié par"):
+            self.assertContains(response, heading)
+        response = self.client.get(
+            reverse("admin:articles_historicalarticle_change", args=[article.history.get().pk])
+        )
+        self.assertContains(response, "<h1>Modifier la version</h1>", html=True)
+        self.assertContains(response, "Date de la version")
+        local = timezone.localtime(article.history.get().history_date)
+        self.assertContains(response, f"{article.title} – version du {local.day} ")
+        self.assertContains(response, date_format(local, "DATETIME_FORMAT"))
+        self.assertNotContains(response, "None")
+        # Not in the page's text; the model's name stays in its addresses.
+        for english in ("Historical", "historical ", "History date", "History user", " as of "):
+            self.assertNotContains(response, english)
+
+    def test_tags_are_titled_mots_cles_not_taggit(self):
+        for url in (reverse("admin:index"), reverse("admin:taggit_tag_changelist")):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Mots-clés")
+                self.assertNotContains(response, "Taggit")
+
+    def test_inline_add_buttons_read_as_french(self):
+        """Django capitalises the rows' name in the button: it must not fall mid-sentence."""
+        response = self.client.get(
+            reverse("admin:articles_article_change", args=[make_article().pk])
+        )
+        buttons = {
+            json.loads(unescape(data))["options"]["addText"]
+            for data in re.findall(r'data-inline-formset="([^"]+)"', response.content.decode())
+        }
+        self.assertEqual(
+            buttons,
+            {
+                "Ajouter une ligne « Correction »",
+                "Ajouter une ligne « Fil »",
+                "Ajouter une ligne « Lieu »",
+            },
+        )
 
 
 class TypographyTests(TestCase):

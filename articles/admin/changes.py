@@ -59,7 +59,12 @@ def changes(old, new):
     """The changes from revision ``old`` to revision ``new`` (historical records), in form order."""
     if old is None:
         return []
-    delta = new.diff_against(old, excluded_fields=NOT_SHOWN)
+    excluded = NOT_SHOWN
+    if not new.significant:
+        # Outside a save marked significant, "Updated on" moved with a correction added or
+        # deleted since the revision before, by whoever did it: not this revision's author.
+        excluded = [*NOT_SHOWN, "revised_at"]
+    delta = new.diff_against(old, excluded_fields=excluded)
     by_name = {change.field: change for change in delta.changes}
     return [
         field_change(name, by_name[name].old, by_name[name].new)

@@ -5,22 +5,30 @@ Nothing is deleted: a withheld revision stays in the editors' history and can be
 clearing its reason puts it back in the public history.
 """
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.roles import is_editor
+from articles.admin.titles import FrenchTitlesMixin
 from articles.models import Article
 
 Revision = Article.history.model
 
 
 @admin.register(Revision)
-class PublicRevisionAdmin(admin.ModelAdmin):
-    list_display = ["history_date", "title", "status", "history_user", "significant", "withheld_at"]
-    list_display_links = ["history_date"]
+class PublicRevisionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    change_title = _("Change the version")
+    view_title = _("View the version")
+    # Short columns, so that the list fits a 1,280 px screen beside the admin's two sidebars:
+    # dates in figures, headlines cut.
+    list_display = ["version_time", "headline", "status", "modified_by", "significant", "withheld"]
+    list_display_links = ["version_time"]
     list_editable = ["significant"]
     list_filter = ["significant", ("withheld_at", admin.EmptyFieldListFilter)]
     list_select_related = ["history_user"]
@@ -28,8 +36,8 @@ class PublicRevisionAdmin(admin.ModelAdmin):
     date_hierarchy = "history_date"
     fields = [
         "article_link",
-        "history_date",
-        "history_user",
+        "version_date",
+        "modified_by",
         "status",
         "title",
         "significant",
@@ -38,8 +46,8 @@ class PublicRevisionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "article_link",
-        "history_date",
-        "history_user",
+        "version_date",
+        "modified_by",
         "status",
         "title",
         "withheld_at",
@@ -72,6 +80,41 @@ class PublicRevisionAdmin(admin.ModelAdmin):
         else:
             obj.withheld_reason, obj.withheld_at = "", None
         super().save_model(request, obj, form, change)
+
+    # Column headings wrap, as "modification importante" must to fit (see desk.css).
+    media = forms.Media(css={"all": ["admin/articles/desk.css"]})
+
+    def get_changelist_form(self, request, **kwargs):
+        # Each row's box names what it marks: a column's heading labels no input.
+        label = {"aria-label": Revision._meta.get_field("significant").verbose_name}
+        kwargs.setdefault("widgets", {"significant": forms.CheckboxInput(attrs=label)})
+        return super().get_changelist_form(request, **kwargs)
+
+    # simple-history names its own fields in English ("history date"), untranslated.
+    @admin.display(description=_("version date"), ordering="history_date")
+    def version_date(self, obj):
+        # Written out: the form shows what a method returns as text, where a field's value
+        # would have been a Paris time.
+        return date_format(timezone.localtime(obj.history_date), "DATETIME_FORMAT")
+
+    @admin.display(description=_("version date"), ordering="history_date")
+    def version_time(self, obj):
+        return date_format(timezone.localtime(obj.history_date), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("headline"), ordering="title")
+    def headline(self, obj):
+        return Truncator(obj.title).chars(60)
+
+    @admin.display(description=_("withheld on"), ordering="withheld_at")
+    def withheld(self, obj):
+        return obj.withheld_at and date_format(
+            timezone.localtime(obj.withheld_at), "SHORT_DATE_FORMAT"
+        )
+
+    @admin.display(description=_("changed by"), ordering="history_user")
+    def modified_by(self, obj):
+        # The form shows a method's None as "None", where the list shows the empty value.
+        return obj.history_user or self.get_empty_value_display()
 
     @admin.display(description=_("article"))
     def article_link(self, obj):

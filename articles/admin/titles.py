@@ -1,6 +1,14 @@
 """Page titles that read as French."""
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_noop
+
+# Django's own message for the button under an inline's rows, which it fills with the rows'
+# name capitalised: its French, "Ajouter un objet Fil supplémentaire", puts that capital
+# mid-sentence. Our catalogue, which Django reads before its own, words it so that the name
+# reads as the label it is: "Ajouter une ligne « Fil »". Named here so that makemessages
+# keeps it in the catalogue.
+ADD_ANOTHER = gettext_noop("Add another %(verbose_name)s")
 
 
 class FrenchTitlesMixin:

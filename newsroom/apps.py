@@ -1,0 +1,11 @@
+"""Configurations of the libraries' apps, where the project names them its own way."""
+
+from django.utils.translation import gettext_lazy as _
+from taggit.apps import TaggitAppConfig
+
+
+class TagsConfig(TaggitAppConfig):
+    """django-taggit, titled as editors know it: the admin's breadcrumbs and index said
+    "Taggit", a name its French catalogue leaves as is."""
+
+    verbose_name = _("Tags")
