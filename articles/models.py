@@ -198,6 +198,21 @@ NOT_IN_TEASERS = (
 )
 
 
+def articles_with_changed_bylines(instance, action, reverse, pk_set):
+    """For an ``m2m_changed`` of ``Article.authors``: the ids of the articles whose bylines
+    it changed, once they have; None at the other steps. From an author's side, a clear
+    names its articles only before it happens: they are remembered on the author then."""
+    if not reverse:
+        return [instance.pk] if action in ("post_add", "post_remove", "post_clear") else None
+    if action == "pre_clear":
+        instance.byline_articles = list(instance.articles.values_list("pk", flat=True))
+    elif action == "post_clear":
+        return instance.byline_articles
+    elif action in ("post_add", "post_remove"):
+        return pk_set
+    return None
+
+
 def bylines():
     """Each article's authors, prefetched as a plain list that ``Article.byline`` returns.
 

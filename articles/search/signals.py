@@ -33,17 +33,11 @@ def tagging_changed(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender="articles.Article_authors")
 def bylines_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    model = article_model()
-    if not reverse:
-        if action in ("post_add", "post_remove", "post_clear"):
-            search.refresh_keywords(model, [instance.pk])
-    elif action == "pre_clear":
-        # An author's articles are known only before the clear.
-        instance.search_articles = list(instance.articles.values_list("pk", flat=True))
-    elif action == "post_clear":
-        search.refresh_keywords(model, instance.search_articles)
-    elif action in ("post_add", "post_remove"):
-        search.refresh_keywords(model, pk_set)
+    from articles.models import articles_with_changed_bylines
+
+    changed = articles_with_changed_bylines(instance, action, reverse, pk_set)
+    if changed is not None:
+        search.refresh_keywords(article_model(), changed)
 
 
 @receiver(pre_delete, sender="articles.Author")

@@ -11,7 +11,13 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from articles import shells
-from articles.models import Article, Author, Correction, Section
+from articles.models import (
+    Article,
+    Author,
+    Correction,
+    Section,
+    articles_with_changed_bylines,
+)
 
 
 def is_article(tagged_item):
@@ -39,16 +45,9 @@ def correction_deleted(sender, instance, **kwargs):
 
 @receiver(m2m_changed, sender=Article.authors.through, dispatch_uid="articles.shells.bylines")
 def bylines_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in ("post_add", "post_remove", "post_clear"):
-            shells.bump([instance.pk])
-    elif action == "pre_clear":
-        # An author's articles are known only before the clear.
-        instance.shell_articles = list(instance.articles.values_list("pk", flat=True))
-    elif action == "post_clear":
-        shells.bump(instance.shell_articles)
-    elif action in ("post_add", "post_remove"):
-        shells.bump(pk_set)
+    changed = articles_with_changed_bylines(instance, action, reverse, pk_set)
+    if changed is not None:
+        shells.bump(changed)
 
 
 @receiver(pre_delete, sender=Author, dispatch_uid="articles.shells.author_deleting")
