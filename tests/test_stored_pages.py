@@ -207,6 +207,14 @@ class StoredPageTests(TestCase):
             self.assertIsNotNone(shells.stored(article))
         self.assertIn("Crimée", ArticleShell.objects.get(article=self.article).html)
 
+    def test_render_articles_leaves_out_the_articles_rendered_whole_each_time(self):
+        call_command("render_articles", verbosity=0)
+        live = make_live().article
+        with mock.patch("articles.management.commands.render_articles.reader_request") as asked:
+            call_command("render_articles", verbosity=0)
+        self.assertFalse(asked.called)
+        self.assertFalse(ArticleShell.objects.filter(article=live).exists())
+
 
 class ReadersArticleTests(TestCase):
     """Readers' articles are read with SQL written out (``shells.read``), as the ORM reads

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from articles import shells
 from articles.management.progress import ProgressBar
 from articles.models import Article
+from articles.views import ARTICLE_PAGE_FLAGS, row_exists
 
 BATCH = 500
 
@@ -29,8 +30,11 @@ class Command(BaseCommand):
             return
         handler = BaseHandler()
         handler.load_middleware()
+        # The flags that have an article rendered whole each time: no page of it to store.
+        whole = {name: row_exists(*ARTICLE_PAGE_FLAGS[name]) for name in shells.RENDERED_WHOLE}
         articles = (
             Article.objects.published()
+            .annotate(**whole)
             .select_related("shell")
             .defer("shell__html", "body", "backstory")
             .order_by("-published_at", "-pk")
