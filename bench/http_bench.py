@@ -53,7 +53,7 @@ ENDPOINTS = [
     ("long tail, first visits", SEED_PATH, "site", LONG_TAIL_SCRIPT, (), "uncached"),
 ]
 # Articles of the long tail whose page is stored before the load: more than the run asks for.
-STORED_AHEAD = 6000
+STORED_AHEAD = 12_000
 
 # Cached pages against the minimal Django app; pages built from the database against /healthz.
 TARGETS = {"cached": ("reference", 0.70), "uncached": ("baseline", 0.25)}
