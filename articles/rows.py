@@ -21,6 +21,15 @@ def columns(model, alias, deferred=()):
     return ", ".join(f"{alias}.{quote(field.column)}" for field in loaded(model, deferred))
 
 
+def exists(model, field, article):
+    """SQL: whether a row of ``model`` points through ``field`` at the article of the table or
+    alias ``article`` (quoted): an article page's flags (``ARTICLE_PAGE_FLAGS``)."""
+    quote = connections["default"].ops.quote_name
+    column = quote(model._meta.get_field(field).column)
+    article_id = f"{article}.{quote(model._meta.get_field(field).target_field.column)}"
+    return f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {column} = {article_id})"
+
+
 def instance(model, values, using, deferred=()):
     """The ``model`` of a row's ``values`` (``columns()``) read from the database ``using``,
     its ``deferred`` fields left to read when asked for; None for the NULLs of a LEFT JOIN that

@@ -28,7 +28,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import dayindex, front, listings, search, shells
+from articles import dayindex, front, listings, rows, search, shells
 from articles.cache import is_anonymous
 from articles.context_processors import menu_sections
 from articles.forms import SearchForm
@@ -225,11 +225,8 @@ ARTICLE_PAGE_FLAGS = {
 def row_exists(model, field):
     """Whether a row of ``model`` points at the article through ``field``, as SQL written out:
     five ORM Exists cost 1.7 ms to build and compile for each page, these 0.3 ms."""
-    quote = connection.ops.quote_name
-    table, column = model._meta.db_table, model._meta.get_field(field).column
-    article = f"{quote(Article._meta.db_table)}.{quote(Article._meta.pk.column)}"
-    sql = f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = {article})"
-    return RawSQL(sql, (), output_field=BooleanField())
+    article = connection.ops.quote_name(Article._meta.db_table)
+    return RawSQL(rows.exists(model, field, article), (), output_field=BooleanField())
 
 
 class ArticleDetailView(PublishedArticleMixin, DateDetailView):

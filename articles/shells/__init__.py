@@ -164,6 +164,7 @@ def read(slug, since, until, flags):
 
 @lru_cache(maxsize=8)
 def reading_sql(using, flags):
+    """The statement of ``read()``, for the database ``using`` and these flags."""
     from articles.models import NEVER_LOADED, Article, Section
     from articles.shells.models import ArticleShell
 
@@ -176,10 +177,7 @@ def reading_sql(using, flags):
         return quote(model._meta.get_field(name).column)
 
     article_id = f"article.{column(Article, 'id')}"
-    exists = "".join(
-        f", EXISTS (SELECT 1 FROM {table(model)} WHERE {column(model, field)} = {article_id})"
-        for _, (model, field) in flags
-    )
+    exists = "".join(f", {rows.exists(model, field, 'article')}" for _, (model, field) in flags)
     return (
         f"SELECT {rows.columns(Article, 'article', NEVER_LOADED)}, "
         f"{rows.columns(Section, 'section')}, "
