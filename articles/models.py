@@ -18,7 +18,7 @@ from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import dayindex, listings, search, share_card
+from articles import dayindex, listings, rows, search, share_card
 from articles.dates import house_date
 from articles.html import sanitize
 from articles.images import (
@@ -345,11 +345,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 f"ORDER BY published_at DESC, id DESC LIMIT %s) section_{n}"
             )
             params += [section.pk, Article.Status.PUBLISHED, now, per_section]
-        columns = ", ".join(
-            f"{table}.{quote(field.column)}"
-            for field in Article._meta.concrete_fields
-            if field.name not in (*NEVER_LOADED, *NOT_IN_TEASERS)
-        )
+        columns = rows.columns(Article, table, (*NEVER_LOADED, *NOT_IN_TEASERS))
         sql = (
             f"SELECT {columns}, {features}.position AS front FROM {table} "
             f"LEFT JOIN {features} ON {features}.article_id = {table}.id "

@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles import rows
 from articles.listings import anchors
 from articles.listings.models import (
     AuthorAnchor,
@@ -325,11 +326,7 @@ def related(model, deferred, tag_ids, limit, exclude):
         f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = {article_id} "
         f"AND shared.tag_id IN ({in_tags})"
     )
-    columns = ", ".join(
-        f"{table}.{quote(field.column)}"
-        for field in model._meta.concrete_fields
-        if field.name not in deferred
-    )
+    columns = rows.columns(model, table, deferred)
     published_at = f"{table}.{quote(model._meta.get_field('published_at').column)}"
     sql = (
         f"SELECT {columns}, ({shared_tags}) AS shared_tags FROM {table} "
