@@ -797,21 +797,29 @@ class Correction(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # The page changed (Last-Modified follows updated_at) and a correction is a significant
-        # update. update() leaves the editors' lock counter alone: their open forms stay valid.
+        # A correction is a significant update.
         article = Article.objects.filter(pk=self.article_id)
-        article.update(updated_at=timezone.now())
         article.filter(Q(revised_at__isnull=True) | Q(revised_at__lt=self.created_at)).update(
             revised_at=self.created_at
         )
-        # The sitemaps' month lastmod follows updated_at: update() sends no signal.
+        self.article_changed()
+
+    def article_changed(self, **fields):
+        """The article's page changed (Last-Modified follows updated_at), with these fields.
+
+        update() rather than a save: it leaves the editors' lock counter alone, so their open
+        forms stay valid, and makes no revision, which would name whoever changed the
+        correction. It sends no signal either: the sitemaps' month lastmod, which follows
+        updated_at, is refreshed here.
+        """
+        article = Article.objects.filter(pk=self.article_id)
+        article.update(updated_at=timezone.now(), **fields)
         dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
 
     def withdraw(self):
         """Once this correction is deleted, the article is updated as of its latest remaining
         correction or significant revision, or not at all: readers no longer see "Updated on"
         for a correction that is gone."""
-        article = Article.objects.filter(pk=self.article_id)
         corrections = Correction.objects.filter(article_id=self.article_id)
         # A revision an editor marked significant dates from its save (Article.mark_significant).
         significant = Article.history.filter(id=self.article_id, significant=True)
@@ -819,10 +827,7 @@ class Correction(models.Model):
             corrections.aggregate(latest=Max("created_at"))["latest"],
             significant.aggregate(latest=Max("history_date"))["latest"],
         ]
-        # As save(): the page changed, and update() leaves the editors' lock counter alone and
-        # makes no revision, which would name whoever happened to delete it.
-        article.update(updated_at=timezone.now(), revised_at=max(filter(None, times), default=None))
-        dayindex.refresh(map(timezone.localdate, article.values_list("published_at", flat=True)))
+        self.article_changed(revised_at=max(filter(None, times), default=None))
 
 
 class Feature(models.Model):
