@@ -1,8 +1,9 @@
-"""Model instances from SQL written out, as the ORM would make them.
+"""SQL written out for reader pages, and model instances from its rows as the ORM would
+make them.
 
-For the queries on the hot path of an article page (the article with its stored page, its
-sidebar), where the ORM took longer to build the SQL than the database took to run it: about
-a millisecond of each page of the archive's long tail.
+For the queries on the hot path of reader pages (an article with its stored page, its
+sidebar, the home page's front), where the ORM took longer to build the SQL than the
+database took to run it: about a millisecond of each page of the archive's long tail.
 """
 
 from functools import cache
