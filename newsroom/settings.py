@@ -184,6 +184,9 @@ if REDIS_URL:
             # Short socket timeouts, and a few seconds' pause after a failure (newsroom/cache.py):
             # no request waits long on a dead or hung Redis.
             "LOCATION": REDIS_URL,
+            # Read on every cached page, and kept by each worker until Redis says it changed
+            # (articles/cache.py's GENERATION_KEY).
+            "OPTIONS": {"kept_keys": ["reader-pages:generation"]},
         }
     }
 else:

@@ -9,6 +9,7 @@ import redis
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
+from articles.cache import GENERATION_KEY
 from tests.factories import change_form_data, make_article, make_user, sign_in
 from tests.services import require
 from tests.test_gunicorn import free_port
@@ -50,7 +51,13 @@ class RedisFaultTests(TestCase):
                         raise
                     time.sleep(0.05)
         caches = override_settings(
-            CACHES={"default": {"BACKEND": "newsroom.cache.RedisCache", "LOCATION": location}}
+            CACHES={
+                "default": {
+                    "BACKEND": "newsroom.cache.RedisCache",
+                    "LOCATION": location,
+                    "OPTIONS": {"kept_keys": [GENERATION_KEY]},
+                }
+            }
         )
         caches.enable()
         self.addCleanup(caches.disable)

@@ -1,10 +1,13 @@
 """The shared page cache: fast for anonymous readers, never stale news, never a staff page."""
 
 import os
+import pickle
 import tempfile
+import time
 from datetime import timedelta
 from unittest import mock
 
+import redis
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import caches
@@ -190,6 +193,7 @@ class RedisCacheTests(TestCase):
                     "BACKEND": "newsroom.cache.RedisCache",
                     "LOCATION": redis_url(),
                     "KEY_PREFIX": "newsroom-tests",
+                    "OPTIONS": {"kept_keys": [GENERATION_KEY]},
                 }
             }
         )
@@ -220,6 +224,76 @@ class RedisCacheTests(TestCase):
         article.title = "Corrigée partout"
         article.save()
         self.assertContains(self.client.get(article.get_absolute_url()), "Corrigée partout")
+
+
+class RedisKeptKeysTests(SimpleTestCase):
+    """The generation, read on every cached page, is kept by each worker while it holds."""
+
+    def setUp(self):
+        self.server = redis.from_url(redis_url())
+        self.addCleanup(self.server.close)
+        self.addCleanup(self.server.delete, ":1:newsroom-tests-kept")
+
+    def worker(self, **options):
+        """A cache of its own, with its own connections, as each gunicorn worker has."""
+        options = {"kept_keys": ["newsroom-tests-kept"], "kept_seconds": 60, **options}
+        return RedisCache(redis_url(), {"OPTIONS": options})
+
+    @staticmethod
+    def round_trips(worker):
+        return mock.patch.object(worker._cache, "_read", wraps=worker._cache._read)
+
+    def test_a_kept_value_costs_no_round_trip(self):
+        worker = self.worker()
+        worker.set("newsroom-tests-kept", "first")
+        self.assertEqual(worker.get("newsroom-tests-kept"), "first")
+        with self.round_trips(worker) as read:
+            for _ in range(20):
+                self.assertEqual(worker.get("newsroom-tests-kept"), "first")
+        self.assertEqual(read.call_count, 0)
+
+    def test_a_change_from_another_worker_shows_at_once(self):
+        worker, other = self.worker(), self.worker()
+        other.set("newsroom-tests-kept", "first")
+        self.assertEqual(worker.get("newsroom-tests-kept"), "first")
+        other.set("newsroom-tests-kept", "second")
+        self.assertEqual(worker.get("newsroom-tests-kept"), "second")
+        other.delete("newsroom-tests-kept")
+        self.assertIsNone(worker.get("newsroom-tests-kept"))
+
+    def test_a_value_read_with_others_is_kept_too(self):
+        worker, other = self.worker(), self.worker()
+        other.set("newsroom-tests-kept", "first")
+        self.assertEqual(worker.get_many(["newsroom-tests-kept"]), {"newsroom-tests-kept": "first"})
+        other.set("newsroom-tests-kept", "second")
+        self.assertEqual(worker.get("newsroom-tests-kept"), "second")
+
+    def test_a_worker_that_read_nothing_while_thousands_of_changes_came_reads_on(self):
+        # Each change pushed an invalidation onto its connection; none was read meanwhile.
+        worker = self.worker()
+        self.assertIsNone(worker.get("newsroom-tests-kept"))
+        for n in range(3000):  # one at a time, as saves come (Redis groups those it reads at once)
+            self.server.set(":1:newsroom-tests-kept", n)
+        self.assertEqual(worker.get_many(["newsroom-tests-kept"]), {"newsroom-tests-kept": 2999})
+
+    def test_a_lost_connection_forgets_what_it_kept(self):
+        # Redis restarted, say: the change below reaches no connection of the worker's.
+        worker = self.worker()
+        worker.set("newsroom-tests-kept", "first")
+        self.assertEqual(worker.get("newsroom-tests-kept"), "first")
+        self.server.client_kill_filter(_type="normal", skipme=True)
+        self.server.set(":1:newsroom-tests-kept", pickle.dumps("second"))
+        self.assertEqual(worker.get("newsroom-tests-kept"), "second")
+
+    def test_a_kept_value_is_asked_for_again_after_its_time(self):
+        # A frozen Redis pushes nothing: trust lasts no longer than a failed write takes.
+        worker = self.worker(kept_seconds=0.05)
+        worker.set("newsroom-tests-kept", "first")
+        worker.get("newsroom-tests-kept")
+        time.sleep(0.1)
+        with self.round_trips(worker) as read:
+            worker.get("newsroom-tests-kept")
+        self.assertEqual(read.call_count, 1)
 
 
 class KeptPagesTests(SimpleTestCase):

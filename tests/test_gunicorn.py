@@ -250,14 +250,39 @@ class SharedRedisAcrossWorkersTests(SharedCacheAcrossWorkersTests):
             for command, stats in server.info("commandstats").items()
             if command in ("cmdstat_get", "cmdstat_mget")
         }
-        # Each request read the generation alone (GET), or the page with it (MGET) in a
-        # worker that had not read that page yet: at most once a worker.
+        # Each request read the page with the generation (MGET) in a worker that had not read
+        # that page yet, at most once a worker; or the generation alone (GET), unless the
+        # worker had it from Redis a moment before (newsroom/cache.py).
         self.assertLessEqual(calls.get("cmdstat_mget", 0), self.workers)
-        self.assertEqual(calls.get("cmdstat_get", 0) + calls.get("cmdstat_mget", 0), 30)
+        self.assertLessEqual(calls.get("cmdstat_get", 0) + calls.get("cmdstat_mget", 0), 30)
 
         self.edit_elsewhere("Titre corrigé ailleurs")
         pages = self.read_concurrently(SEED_URL, 20)
         self.assertEqual(sum("Titre corrigé ailleurs" in page for page in pages), 20)
+
+    def test_an_edit_elsewhere_shows_at_once_while_workers_keep_the_generation(self):
+        # Each worker read the generation from Redis a moment ago, and the pages are asked for
+        # the moment the edit is saved: only Redis's word that the generation changed can stop
+        # a worker serving the page it kept.
+        self.start_server()
+        self.read_concurrently(SEED_URL, 30)
+        output = self.manage(
+            "shell",
+            "-c",
+            "import urllib.request\n"
+            "from concurrent.futures import ThreadPoolExecutor\n"
+            "from articles.models import Article\n"
+            f"article = Article.objects.get(slug={SEED_URL.split('/')[-2]!r})\n"
+            "def read(_):\n"
+            f"    with urllib.request.urlopen({self.url(SEED_URL)!r}, timeout=10) as page:\n"
+            "        return 'Corrigé à l’instant' in page.read().decode()\n"
+            "with ThreadPoolExecutor(4) as pool:\n"
+            "    list(pool.map(read, range(12)))\n"  # every worker keeps the generation
+            "    article.title = 'Corrigé à l’instant'\n"
+            "    article.save()\n"
+            "    print(sum(pool.map(read, range(12))))\n",
+        )
+        self.assertEqual(output.split()[-1], "12")
 
     def test_with_redis_frozen_an_edit_still_shows_at_once_from_every_worker(self):
         # No worker can hear of this edit from Redis: each must find Redis silent and build
