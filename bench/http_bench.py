@@ -361,7 +361,7 @@ def main():
                 continue
             if kind in ("baseline", "reference"):
                 latest[kind] = measured[0]
-            rows.append((label, kind, *measured, latest["baseline"], latest.get("reference")))
+            rows.append((label, kind, *measured, latest.get("baseline"), latest.get("reference")))
         memory = worker_memory_mb(processes[0].pid)
     finally:
         for process in processes:
