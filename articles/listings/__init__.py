@@ -312,29 +312,35 @@ def related(model, deferred, tag_ids, limit, exclude):
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     in_tags = ", ".join(["%s"] * len(tag_ids))
     newest_of_each_tag = " UNION ALL ".join(
-        f"SELECT article_id FROM (SELECT article_id FROM {listing} WHERE tag_id = %s "
-        f"AND published_at <= %s ORDER BY published_at DESC, article_id DESC LIMIT %s) tag_{n}"
+        f"SELECT article_id, published_at FROM (SELECT article_id, published_at FROM {listing} "
+        f"WHERE tag_id = %s AND published_at <= %s "
+        f"ORDER BY published_at DESC, article_id DESC LIMIT %s) tag_{n}"
         for n in range(len(tag_ids))
     )
-    ranked = (
-        f"SELECT article_id FROM {listing} WHERE tag_id IN ({in_tags}) "
-        f"AND article_id IN ({newest_of_each_tag}) "
-        f"AND article_id NOT IN ({', '.join(['%s'] * len(exclude))}) GROUP BY article_id "
-        "ORDER BY COUNT(*) DESC, MAX(published_at) DESC, article_id DESC LIMIT %s"
-    )
     shared_tags = (
-        f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = {article_id} "
+        f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = {{}} "
         f"AND shared.tag_id IN ({in_tags})"
+    )
+    # Each candidate's shared tags are counted by looking its own few up (a correlated
+    # subquery), never by reading these tags' listings whole: joined instead, PostgreSQL
+    # chose to scan every article of the article's tags, so a page cost more the more
+    # articles its tags carry.
+    ranked = (
+        f"SELECT article_id FROM (SELECT DISTINCT article_id, published_at "
+        f"FROM ({newest_of_each_tag}) newest) candidate "
+        f"WHERE article_id NOT IN ({', '.join(['%s'] * len(exclude))}) "
+        f"ORDER BY ({shared_tags.format('candidate.article_id')}) DESC, published_at DESC, "
+        "article_id DESC LIMIT %s"
     )
     columns = rows.columns(model, table, deferred)
     published_at = f"{table}.{quote(model._meta.get_field('published_at').column)}"
     sql = (
-        f"SELECT {columns}, ({shared_tags}) AS shared_tags FROM {table} "
+        f"SELECT {columns}, ({shared_tags.format(article_id)}) AS shared_tags FROM {table} "
         f"WHERE {article_id} IN ({ranked}) "
         f"AND {table}.{quote(model._meta.get_field('status').column)} = %s "
         f"AND {published_at} <= %s "
         f"ORDER BY shared_tags DESC, {published_at} DESC, {article_id} DESC"
     )
     candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
-    params = [*tag_ids, *tag_ids, *candidates, *exclude, limit, model.Status.PUBLISHED, now]
+    params = [*tag_ids, *candidates, *exclude, *tag_ids, limit, model.Status.PUBLISHED, now]
     return model.objects.raw(sql, params)
