@@ -286,9 +286,10 @@ class ReaderPageCacheMiddleware:
     ``kept_bytes``). Serving one of them still reads the current generation from the shared
     cache on every request, so an edit shows at once from every worker; what it saves is
     carrying the page out of the cache and unpickling it (with Redis, tens of kilobytes through
-    a socket). No generation is ever kept in a worker: a worker cannot know that another one
-    saved something without asking the shared cache, nor, when that cache is down or hung, that
-    it missed an edit (it then builds every page).
+    a socket). The middleware keeps no generation itself: a worker cannot know that another
+    one saved something unless the shared cache tells it, nor, when that cache is down or
+    hung, that it missed an edit (it then builds every page). The Redis client keeps the
+    generation only while Redis has promised to push a change to it (newsroom/cache.py).
 
     A kept page is one that the shared cache held, and it leaves the worker no later than it
     leaves the shared cache (``kept_margin``: the cache rounds a timeout down to whole seconds),

@@ -166,6 +166,8 @@ class ReusedClientRedisCacheClient(redis.RedisCacheClient):
         would find thousands there. A closed connection (Redis restarted) is dropped here, and
         the command that follows makes a new one.
         """
+        if not self._reader.is_connected:
+            return  # nothing kept: any connection made now will be asked to track afresh
         try:
             while self._reader.can_read(timeout=0):
                 self._reader.read_response(push_request=True)
