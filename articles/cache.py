@@ -25,7 +25,7 @@ from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -34,6 +34,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
+
+from newsroom.cache import cache_resumed
 
 GENERATION_KEY = "reader-pages:generation"
 WATCHED_APPS = {"articles", "taggit"}
@@ -64,6 +66,16 @@ def bump_generation(sender=None, **kwargs):
     # A worker building a page between this save and its commit reads the old rows, and would
     # store them under the new generation: renew it once more when the change is visible.
     transaction.on_commit(renew_generation)
+
+
+@receiver(cache_resumed, dispatch_uid="articles.cache.renew_after_outage")
+def renew_after_outage(sender, **kwargs):
+    """The page cache asks its server again after failing: a save made meanwhile, in this
+    process or another, could not renew the generation, so renew it now (every process that
+    met the outage does so once). Pages are then built again, rather than the ones stored
+    before the save served for up to READER_CACHE_SECONDS."""
+    if kwargs["cache"] is caches["default"]:
+        renew_generation()
 
 
 @receiver(user_logged_in, dispatch_uid="articles.cache.editor_signed_in")

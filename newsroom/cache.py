@@ -15,26 +15,44 @@ import time
 import zlib
 
 from django.core.cache.backends import filebased, redis
+from django.dispatch import Signal
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 
+# Sent when a cache asks its server again after a failure, before the call that does: what a
+# write missed meanwhile may need writing again (articles/cache.py renews the generation).
+cache_resumed = Signal()
+
+
 class FailSoftMixin:
-    """Answer every failed call as a miss, then leave the server alone for ``PAUSE`` seconds."""
+    """Answer every failed call as a miss, then leave the server alone for ``PAUSE`` seconds.
+
+    The first call after the pause sends ``cache_resumed`` first: a save made while the cache
+    was unreachable could not tell it that pages changed, and the pages stored before would be
+    served again once it answers.
+    """
 
     failures = ()  # the exceptions that mean "the cache server is unavailable"
     PAUSE = 5.0
 
     _resume_at = 0.0
+    _failed = False
 
     def _call(self, method, fallback, *args, **kwargs):
         if time.monotonic() < self._resume_at:
             return fallback
+        if self._failed:
+            self._failed = False
+            cache_resumed.send(sender=type(self), cache=self)
+            if time.monotonic() < self._resume_at:  # it failed again there
+                return fallback
         try:
             return getattr(super(), method)(*args, **kwargs)
         except self.failures:
             # One cache instance per thread: this pause holds only for the thread that saw it.
+            self._failed = True
             self._resume_at = time.monotonic() + self.PAUSE
             logger.exception("Cache unavailable; not asking it again for %.0f s", self.PAUSE)
             return fallback

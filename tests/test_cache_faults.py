@@ -4,12 +4,14 @@ import shutil
 import signal
 import subprocess
 import time
+from unittest import mock
 
 import redis
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from articles.cache import GENERATION_KEY
+from newsroom.cache import RedisCache
 from tests.factories import change_form_data, make_article, make_user, sign_in
 from tests.services import require
 from tests.test_gunicorn import free_port
@@ -96,3 +98,17 @@ class RedisFaultTests(TestCase):
     def test_with_redis_frozen_no_request_waits_more_than_a_moment(self):
         self.redis.send_signal(signal.SIGSTOP)
         self.assert_everyone_is_served_quickly()
+
+    def test_an_edit_saved_while_redis_was_frozen_shows_once_redis_answers_again(self):
+        # The save could not renew the generation: the page stored before it must not come back.
+        url = self.article.get_absolute_url()
+        self.assertContains(self.client.get(url), "Malgré la panne")  # stored in Redis
+        change = reverse("admin:articles_article_change", args=[self.article.pk])
+        with mock.patch.object(RedisCache, "PAUSE", 0.5):
+            self.redis.send_signal(signal.SIGSTOP)
+            with self.assertLogs("newsroom.cache", "ERROR"):
+                data = change_form_data(self.article, title="Corrigé pendant la panne")
+                self.assertEqual(self.editor.post(change, data).status_code, 302)
+            self.redis.send_signal(signal.SIGCONT)
+            time.sleep(0.6)
+            self.assertContains(self.client.get(url), "Corrigé pendant la panne")
