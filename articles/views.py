@@ -168,7 +168,7 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
         context.update(
             front=front_page,
             latest=latest,
-            top_tags=listings.top_tags(Tag.objects.all(), self.top_tags_count),
+            top_tags=listings.top_tags(self.top_tags_count),
         )
         return context
 
@@ -484,11 +484,8 @@ class SearchView(PublishedArticleMixin, ListView):
     @classmethod
     def choices(cls):
         """The names the form offers: the most used tags, and authors with published articles."""
-        tags = listings.top_tags(Tag.objects.all(), cls.choices_limit).values_list(
-            "name", flat=True
-        )
         return {
-            "tag_choices": sorted(tags),
+            "tag_choices": sorted(tag.name for tag in listings.top_tags(cls.choices_limit)),
             "author_choices": list(
                 listings.used_authors(cls.choices_limit).values_list("name", flat=True)
             ),

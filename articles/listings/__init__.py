@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles import rows
 from articles.listings import anchors
@@ -257,17 +258,34 @@ def with_article_counts(tags):
     return tags.annotate(article_count=Coalesce(F("tally__published"), 0) - scheduled)
 
 
-def top_tags(tags, limit):
+def top_tags(limit):
     """The ``limit`` tags most used by published articles, with ``article_count``.
 
     Every tag's stored count is read, not every tagging: the cost follows how many tags the
-    site has, which grows far more slowly than its archive.
+    site has, which grows far more slowly than its archive. The scheduled articles' taggings
+    are counted once, from the few articles at the end of the (status, publication time)
+    index, rather than probed twice for every tag (to filter, then to order); and the SQL is
+    written out, as the ORM took longer to build it than the database to answer it.
     """
-    return (
-        with_article_counts(tags)
-        .filter(article_count__gt=0)
-        .order_by("-article_count", "name")[:limit]
+    from articles.models import Article
+
+    quote = connection.ops.quote_name
+    tag, tally, listing, article = (
+        quote(model._meta.db_table) for model in (Tag, TagCount, TagListing, Article)
     )
+    sql = (
+        f"SELECT {tag}.id, {tag}.name, {tag}.slug, "
+        f"{tally}.published - COALESCE(scheduled.n, 0) AS article_count "
+        f"FROM {tag} INNER JOIN {tally} ON {tally}.tag_id = {tag}.id "
+        f"LEFT JOIN (SELECT {listing}.tag_id, COUNT(*) AS n FROM {article} "
+        f"INNER JOIN {listing} ON {listing}.article_id = {article}.id "
+        f"WHERE {article}.status = %s AND {article}.published_at > %s "
+        f"GROUP BY {listing}.tag_id) scheduled ON scheduled.tag_id = {tag}.id "
+        f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0 "
+        f"ORDER BY article_count DESC, {tag}.name LIMIT %s"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return list(Tag.objects.raw(sql, [Article.Status.PUBLISHED, now, limit]))
 
 
 def used_authors(limit):

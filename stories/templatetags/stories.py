@@ -74,11 +74,7 @@ def latest_piece_elsewhere(article, threads):
 
 @register.simple_tag
 def ongoing_stories(limit=6):
-    return list(
-        Story.objects.with_published_pieces()
-        .filter(status=Story.Status.ONGOING)
-        .ongoing_first()[:limit]
-    )
+    return list(Story.objects.ongoing(limit))
 
 
 @register.simple_tag
