@@ -315,10 +315,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         return super().get_queryset().defer(*NEVER_LOADED)
 
-    def front_page(self, sections, featured, per_section):
+    def front_page(self, sections, featured, per_section, newest=0):
         """What leads the home page, in one query: up to ``featured`` published articles
-        editors put on the front page, and the ``per_section`` newest others of each of
-        ``sections``.
+        editors put on the front page, the ``per_section`` newest others of each of
+        ``sections``, and the ``newest`` published articles of all (the first page of the
+        latest, which the home page lists below).
 
         Each part is a bounded read of an index (the front page's few rows, each section's
         newest through its (section, status, published_at) index), so the cost follows the
@@ -345,6 +346,12 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 f"ORDER BY published_at DESC, id DESC LIMIT %s) section_{n}"
             )
             params += [section.pk, Article.Status.PUBLISHED, now, per_section]
+        if newest:
+            parts.append(
+                f"SELECT * FROM (SELECT id FROM {table} WHERE status = %s AND published_at <= %s "
+                "ORDER BY published_at DESC, id DESC LIMIT %s) newest"
+            )
+            params += [Article.Status.PUBLISHED, now, newest]
         columns = rows.columns(Article, table, (*NEVER_LOADED, *NOT_IN_TEASERS))
         sql = (
             f"SELECT {columns}, {features}.position AS front FROM {table} "

@@ -157,13 +157,13 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
-        # The teasers' bylines are read once for every list of the page, below.
-        latest = list(page.object_list.prefetch_related(None))
-        front_page = front.Front()
         if page.number == 1:
-            front_page = front.front(self.get_sections(), latest)
-            shown = {article.pk for article in front_page.articles}
-            latest = [article for article in latest if article.pk not in shown]
+            # The page's latest articles come with the front, in its query.
+            front_page = front.front(self.get_sections(), self.paginate_by)
+            latest = front_page.latest
+        else:
+            # The teasers' bylines are read once for every list of the page, below.
+            front_page, latest = front.Front(), list(page.object_list.prefetch_related(None))
         prefetch_related_objects([*front_page.articles, *latest], bylines())
         context.update(
             front=front_page,
