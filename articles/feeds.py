@@ -6,11 +6,11 @@ and would otherwise take the domain from the request's Host header.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from articles import listings
 from articles.links import absolute_url
@@ -45,7 +45,7 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj):
         # Plain lists, not a manager's queryset for each item (see bylines(), prefetch_tags()).
-        items = list(self.articles(obj).prefetch_related(bylines())[: self.size])
+        items = list(self.articles(obj).teasers().prefetch_related(bylines())[: self.size])
         prefetch_tags(items)
         return items
 
@@ -89,8 +89,10 @@ class TagFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         # Like the tag page, a tag used only by drafts has no feed.
-        tags = listings.with_article_counts(Tag.objects.all()).filter(article_count__gt=0)
-        return get_object_or_404(tags, slug=slug)
+        tag = listings.shown_tag(slug)
+        if tag is None:
+            raise Http404(_("No such tag."))
+        return tag
 
     def description(self, obj):
         return _("The latest articles about %(tag)s.") % {"tag": obj.name}

@@ -26,7 +26,6 @@ from django.views.generic import (
     MonthArchiveView,
     YearArchiveView,
 )
-from taggit.models import Tag
 
 from articles import dayindex, front, listings, rows, search, shells
 from articles.cache import is_anonymous
@@ -365,8 +364,9 @@ class TagArticleListView(PublishedArticleMixin, ListView):
     template_name = "articles/tag_detail.html"
 
     def get_queryset(self):
-        tags = listings.with_article_counts(Tag.objects.all())
-        self.tag = get_object_or_404(tags, slug=self.kwargs["slug"])
+        self.tag = listings.shown_tag(self.kwargs["slug"])
+        if self.tag is None:
+            raise Http404(_("No such tag."))
         # Read through the tag index: its stored count, and one page of ids at any depth.
         entries = TagListing.objects.published().filter(tag=self.tag)
         return CountedArticles(

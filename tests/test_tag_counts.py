@@ -51,6 +51,13 @@ class TagCountTests(TestCase):
         with time_machine.travel(timezone.now() + timedelta(hours=2)):
             self.assertEqual(counts(), {"Ukraine": 2})
 
+    def test_a_tag_of_a_scheduled_article_alone_has_no_page_or_feed_until_its_time(self):
+        make_article(tags=["Kherson"], published_at=timezone.now() + timedelta(hours=1))
+        urls = [reverse(f"articles:{name}", args=["kherson"]) for name in ("tag", "tag-feed-rss")]
+        self.assertEqual([self.client.get(url).status_code for url in urls], [404, 404])
+        with time_machine.travel(timezone.now() + timedelta(hours=2)):
+            self.assertEqual([self.client.get(url).status_code for url in urls], [200, 200])
+
     def test_most_covered_order_follows_the_counts(self):
         make_article(tags=["Russie", "Ukraine"])
         make_article(tags=["Ukraine"])

@@ -258,6 +258,27 @@ def with_article_counts(tags):
     return tags.annotate(article_count=Coalesce(F("tally__published"), 0) - scheduled)
 
 
+def shown_tag(slug):
+    """The tag with this slug, with ``article_count``, its published articles readers see now
+    (the stored count less the scheduled ones, found at the end of the tag's index range);
+    None when there is no such tag or none of its articles is published.
+
+    The tag page and its feeds answer 404 then: a tag used only by drafts would reveal
+    unpublished work. Written out as SQL, for the same reason as top_tags().
+    """
+    quote = connection.ops.quote_name
+    tag, tally, listing = (quote(model._meta.db_table) for model in (Tag, TagCount, TagListing))
+    sql = (
+        f"SELECT {tag}.id, {tag}.name, {tag}.slug, {tally}.published - (SELECT COUNT(*) "
+        f"FROM {listing} WHERE {listing}.tag_id = {tag}.id AND {listing}.published_at > %s) "
+        f"AS article_count FROM {tag} INNER JOIN {tally} ON {tally}.tag_id = {tag}.id "
+        f"WHERE {tag}.slug = %s"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    found = next(iter(Tag.objects.raw(sql, [now, slug])), None)
+    return found if found is not None and found.article_count > 0 else None
+
+
 def top_tags(limit):
     """The ``limit`` tags most used by published articles, with ``article_count``.
 
