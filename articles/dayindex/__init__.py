@@ -114,12 +114,20 @@ def shown_days(first=None, after=None):
         ops.adapt_datetimefield_value(midnight(today)),
         ops.adapt_datetimefield_value(timezone.now()),
     ]
+    bounds, bounds_params = between(first, after)
+    return sql + bounds, params + bounds_params
+
+
+def between(first, after):
+    """SQL and its parameters narrowing the table's rows to the days between these (either
+    end open), to follow a condition."""
+    sql, params = "", []
     if first is not None:
         sql += " AND day >= %s"
-        params.append(ops.adapt_datefield_value(first))
+        params.append(connection.ops.adapt_datefield_value(first))
     if after is not None:
         sql += " AND day < %s"
-        params.append(ops.adapt_datefield_value(after))
+        params.append(connection.ops.adapt_datefield_value(after))
     return sql, params
 
 
@@ -233,14 +241,9 @@ def locate(first, after, today, start):
     from articles.models import Article
 
     ops = connection.ops
-    days = "published > 0 AND day <= %s"
-    params = [ops.adapt_datefield_value(today)]
-    if first is not None:
-        days += " AND day >= %s"
-        params.append(ops.adapt_datefield_value(first))
-    if after is not None:
-        days += " AND day < %s"
-        params.append(ops.adapt_datefield_value(after))
+    bounds, bounds_params = between(first, after)
+    days = "published > 0 AND day <= %s" + bounds
+    params = [ops.adapt_datefield_value(today), *bounds_params]
     table = ops.quote_name(PublicationDay._meta.db_table)
     scheduled = (
         f"COALESCE((SELECT COUNT(*) FROM {ops.quote_name(Article._meta.db_table)} "
