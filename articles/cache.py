@@ -142,11 +142,12 @@ def shared_cache(view, page_parameter=None, parameters=()):
         if not is_anonymous(request):
             patch_cache_control(response, private=True, no_store=True)
         elif response.status_code == 200 and not response.cookies and not is_private(response):
+            # Shared caches (Varnish, a CDN) keep the page, and a save purges them; a reader's
+            # browser cannot be purged, so it asks again each time (a 304 while nothing
+            # changed) rather than show an edited page as it was, or a stale one while it
+            # revalidates.
             patch_cache_control(
-                response,
-                public=True,
-                max_age=settings.READER_CACHE_SECONDS,
-                stale_while_revalidate=settings.READER_CACHE_STALE_SECONDS,
+                response, public=True, max_age=0, s_maxage=settings.READER_CACHE_SECONDS
             )
         return response
 

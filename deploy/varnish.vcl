@@ -1,6 +1,6 @@
 vcl 4.1;
 # The shared page cache, between nginx and the gunicorn servers. Pages are kept for their
-# Cache-Control max-age and dropped at once when the site purges the keys they were sent with
+# Cache-Control s-maxage and dropped at once when the site purges the keys they were sent with
 # (Surrogate-Key, read here by varnish-modules' xkey). See deploy/README.md.
 #
 # Placeholders filled at install time (deploy/README.md, tests/servers.py): BACKEND_HOST,
@@ -67,7 +67,10 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    # The site's page cache already built the page for its max-age: no longer than that here.
+    # The site's page cache already built the page for its s-maxage: no longer than that here.
+    # Past it, the page may be served 30 s more while a fresh one is fetched; the site says
+    # no stale-while-revalidate itself, which browsers, which no purge reaches, would apply.
+    set beresp.grace = 30s;
     # Keys are the site's Surrogate-Key header (the same header model serves a CDN).
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;

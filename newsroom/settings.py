@@ -210,7 +210,6 @@ PURGE_URLS = env_list("PURGE_URLS", [])
 # Anonymous reader pages are shared from the cache for this long (see articles/cache.py);
 # it is also the longest a scheduled article waits before it shows on every listing.
 READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", "60"))
-READER_CACHE_STALE_SECONDS = int(os.environ.get("READER_CACHE_STALE_SECONDS", "30"))
 # Article pages are stored once rendered, but for their fresh parts (see articles/shells);
 # off, every article page is rendered whole.
 ARTICLE_SHELLS = env_bool("ARTICLE_SHELLS", True)

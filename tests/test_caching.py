@@ -28,7 +28,7 @@ class SharedCacheTests(TestCase):
     def test_anonymous_reader_page_is_public_and_served_from_cache(self):
         article = make_article(title="Frappes sur Kyiv")
         first = self.client.get(article.get_absolute_url())
-        self.assertEqual(first["Cache-Control"], "public, max-age=60, stale-while-revalidate=30")
+        self.assertEqual(first["Cache-Control"], "public, max-age=0, s-maxage=60")
         with self.assertNumQueries(0):
             second = self.client.get(article.get_absolute_url())
         self.assertEqual(second.content, first.content)
@@ -342,6 +342,20 @@ class StoredPageTests(TestCase):
                 response = self.client.get(article.get_absolute_url(), **condition)
                 self.assertEqual(response.status_code, 304)
                 self.assertEqual(response["ETag"], built["ETag"])
+
+    def test_a_browser_coming_back_after_an_edit_gets_the_edited_page(self):
+        # A browser may keep no page (max-age=0): it asks with what it holds, and gets a 304
+        # while nothing changed, the edited page once something has.
+        article = make_article(title="Frappes sur Kyiv")
+        seen = self.client.get(HOME)
+        self.assertIn("max-age=0", seen["Cache-Control"])
+        again = self.client.get(HOME, HTTP_IF_NONE_MATCH=seen["ETag"])
+        self.assertEqual(again.status_code, 304)
+        article.title = "Frappes massives sur Kyiv"
+        article.save()
+        after_edit = self.client.get(HOME, HTTP_IF_NONE_MATCH=seen["ETag"])
+        self.assertEqual(after_edit.status_code, 200)
+        self.assertContains(after_edit, "Frappes massives sur Kyiv")
 
 
 class ForgedCookieTests(TestCase):
