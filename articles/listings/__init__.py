@@ -259,33 +259,28 @@ def with_article_counts(tags):
 
 
 def shown_tag(slug):
-    """The tag with this slug, with ``article_count``, its published articles readers see now
-    (the stored count less the scheduled ones, found at the end of the tag's index range);
-    None when there is no such tag or none of its articles is published.
+    """The tag with this slug, with ``article_count`` (see shown_tags()); None when there is
+    no such tag or none of its articles is published.
 
     The tag page and its feeds answer 404 then: a tag used only by drafts would reveal
-    unpublished work. Written out as SQL, for the same reason as top_tags().
+    unpublished work.
     """
-    quote = connection.ops.quote_name
-    tag, tally, listing = (quote(model._meta.db_table) for model in (Tag, TagCount, TagListing))
-    sql = (
-        f"SELECT {tag}.id, {tag}.name, {tag}.slug, {tally}.published - (SELECT COUNT(*) "
-        f"FROM {listing} WHERE {listing}.tag_id = {tag}.id AND {listing}.published_at > %s) "
-        f"AS article_count FROM {tag} INNER JOIN {tally} ON {tally}.tag_id = {tag}.id "
-        f"WHERE {tag}.slug = %s"
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    found = next(iter(Tag.objects.raw(sql, [now, slug])), None)
-    return found if found is not None and found.article_count > 0 else None
+    return next(iter(shown_tags(slug=slug)), None)
 
 
 def top_tags(limit):
-    """The ``limit`` tags most used by published articles, with ``article_count``.
+    """The ``limit`` tags most used by published articles, with ``article_count``."""
+    return list(shown_tags(limit=limit))
+
+
+def shown_tags(slug=None, limit=None):
+    """The tags that published articles readers see now carry (only the one with ``slug``,
+    if given), with ``article_count``, the most used first, then by name (``limit`` of them).
 
     Every tag's stored count is read, not every tagging: the cost follows how many tags the
     site has, which grows far more slowly than its archive. The scheduled articles' taggings
-    are counted once, from the few articles at the end of the (status, publication time)
-    index, rather than probed twice for every tag (to filter, then to order); and the SQL is
+    are subtracted, counted once from the few articles at the end of the (status, publication
+    time) index rather than probed twice for every tag (to filter, then to order). The SQL is
     written out, as the ORM took longer to build it than the database to answer it.
     """
     from articles.models import Article
@@ -294,6 +289,7 @@ def top_tags(limit):
     tag, tally, listing, article = (
         quote(model._meta.db_table) for model in (Tag, TagCount, TagListing, Article)
     )
+    params = [Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(timezone.now())]
     sql = (
         f"SELECT {tag}.id, {tag}.name, {tag}.slug, "
         f"{tally}.published - COALESCE(scheduled.n, 0) AS article_count "
@@ -302,11 +298,16 @@ def top_tags(limit):
         f"INNER JOIN {listing} ON {listing}.article_id = {article}.id "
         f"WHERE {article}.status = %s AND {article}.published_at > %s "
         f"GROUP BY {listing}.tag_id) scheduled ON scheduled.tag_id = {tag}.id "
-        f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0 "
-        f"ORDER BY article_count DESC, {tag}.name LIMIT %s"
+        f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return list(Tag.objects.raw(sql, [Article.Status.PUBLISHED, now, limit]))
+    if slug is not None:
+        sql += f" AND {tag}.slug = %s"
+        params.append(slug)
+    sql += f" ORDER BY article_count DESC, {tag}.name"
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return Tag.objects.raw(sql, params)
 
 
 def used_authors(limit):
