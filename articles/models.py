@@ -352,14 +352,16 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 "ORDER BY published_at DESC, id DESC LIMIT %s) newest"
             )
             params += [Article.Status.PUBLISHED, now, newest]
-        columns = rows.columns(Article, table, (*NEVER_LOADED, *NOT_IN_TEASERS))
+        teaser_deferred = (*NEVER_LOADED, *NOT_IN_TEASERS)
+        columns = rows.columns(Article, table, teaser_deferred)
         sql = (
             f"SELECT {columns}, {features}.position AS front FROM {table} "
             f"LEFT JOIN {features} ON {features}.article_id = {table}.id "
             f"WHERE {table}.id IN ({' UNION ALL '.join(parts)}) "
             f"AND {table}.status = %s AND {table}.published_at <= %s"
         )
-        return self.raw(sql, [*params, Article.Status.PUBLISHED, now])
+        params += [Article.Status.PUBLISHED, now]
+        return rows.objects(Article, sql, params, self.db, teaser_deferred, extra=["front"])
 
 
 class Article(SourcedWork):

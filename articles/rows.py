@@ -4,11 +4,16 @@ make them.
 For the queries on the hot path of reader pages (an article with its stored page, its
 sidebar, the home page's front), where the ORM took longer to build the SQL than the
 database took to run it: about a millisecond of each page of the archive's long tail.
+On PostgreSQL, these statements are also prepared on each connection (``cursor()``).
 """
 
+from contextlib import contextmanager
 from functools import cache
 
+import psycopg
+from django.conf import settings
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
 def loaded(model, deferred=()):
@@ -45,6 +50,18 @@ def instance(model, values, using, deferred=()):
     return model.from_db(using, names, values)
 
 
+def split(row, using, *parts):
+    """The instances of ``parts`` (pairs of a model and its deferred fields) from one ``row``
+    holding their ``columns()`` side by side, then the rest of the row."""
+    found = []
+    start = 0
+    for model, deferred in parts:
+        width = len(loaded(model, deferred))
+        found.append(instance(model, row[start : start + width], using, deferred))
+        start += width
+    return found, row[start:]
+
+
 @cache
 def reading(using, model, deferred):
     """Where the primary key is among the columns read, their field names, and what turns a
@@ -60,3 +77,55 @@ def reading(using, model, deferred):
         ):
             converters.append((index, column, convert))
     return fields.index(model._meta.pk), [field.attname for field in fields], tuple(converters)
+
+
+@contextmanager
+def cursor(using):
+    """A cursor for the hot path's statements. On PostgreSQL, it binds their parameters on the
+    server and has the server prepare each statement at its first run on the connection, so
+    that a worker's connection parses and plans it once, not on every page: the article
+    page's own statement ran in 0.23 ms instead of 0.54, its sidebar's in 0.87 instead of
+    1.12 (100,000 articles). Only these few statements: the connection's own cursor binds on
+    the client, as Django's ORM expects (a statement bound on the server takes at most 65,535
+    parameters, which bulk_create() does not count)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        with connection.cursor() as plain:
+            yield plain
+        return
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        preparing = PreparingCursor(connection.connection)
+    wrap = LoggedPreparingCursor if connection.queries_logged else CursorWrapper
+    with wrap(preparing, connection) as wrapped:
+        yield wrapped
+
+
+class PreparingCursor(psycopg.Cursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class LoggedPreparingCursor(CursorDebugWrapper):
+    """Logs the statement with its parameters in it, as Django's cursor bound on the client
+    would (psycopg keeps no text of a prepared statement's run)."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def objects(model, sql, params, using, deferred=(), extra=()):
+    """The ``model`` instances of the rows of ``sql``: ``columns()`` first, then the ``extra``
+    columns, set on each instance under these names (as ``Manager.raw()`` would)."""
+    with cursor(using) as reading:
+        reading.execute(sql, params)
+        found = reading.fetchall()
+    result = []
+    for row in found:
+        (obj,), rest = split(row, using, (model, deferred))
+        for name, value in zip(extra, rest, strict=True):
+            setattr(obj, name, value)
+        result.append(obj)
+    return result

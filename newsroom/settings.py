@@ -141,10 +141,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: the reader pages' hottest statements are prepared on each connection
+# (articles.rows.cursor). Off behind a connection pooler that shares server connections between
+# clients and cannot carry prepared statements (PgBouncer's transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spent 0.9 s compiling a 2 ms query of the article page (measured
     # with EXPLAIN ANALYZE on 100,000 articles); short web queries never repay it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if DATABASE_PREPARED_STATEMENTS:
+        # psycopg prepares nothing while its threshold is None, as Django sets it. Django's
+        # cursors bind on the client and never prepare, whatever the threshold (psycopg's own).
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several editors and gunicorn workers write at once. A transaction that reads, then
     # writes (the admin's change form) fails at once with "database is locked" when another

@@ -383,4 +383,4 @@ def related(model, deferred, tag_ids, limit, exclude):
     )
     candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
     params = [*tag_ids, *candidates, *exclude, *tag_ids, limit, model.Status.PUBLISHED, now]
-    return model.objects.raw(sql, params)
+    return rows.objects(model, sql, params, model.objects.db, deferred, extra=["shared_tags"])

@@ -143,19 +143,15 @@ def read(slug, since, until, flags):
     now = ops.adapt_datetimefield_value(timezone.now())
     since, until = ops.adapt_datetimefield_value(since), ops.adapt_datetimefield_value(until)
     params = [slug, Article.Status.PUBLISHED, since, until, now]
-    with connections[using].cursor() as cursor:
+    with rows.cursor(using) as cursor:
         cursor.execute(reading_sql(using, tuple(flags.items())), params)
         row = cursor.fetchone()
     if row is None:
         return None
-    row = list(row)
-    parts = []
-    for model, deferred in ((Article, NEVER_LOADED), (Section, ()), (ArticleShell, ())):
-        width = len(rows.loaded(model, deferred))
-        parts.append(rows.instance(model, row[:width], using, deferred))
-        del row[:width]
-    article, section, shell = parts
-    for name, value in zip(flags, row, strict=True):
+    (article, section, shell), flag_values = rows.split(
+        row, using, (Article, NEVER_LOADED), (Section, ()), (ArticleShell, ())
+    )
+    for name, value in zip(flags, flag_values, strict=True):
         setattr(article, name, bool(value))
     Article._meta.get_field("section").set_cached_value(article, section)
     Article._meta.get_field("shell").set_cached_value(article, shell)
