@@ -5,6 +5,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import rows
 from articles.images import clean_and_render, srcset, validate_hero_image
 from articles.links import slug_url
 from articles.models import Article
@@ -215,6 +216,58 @@ class StoryPiece(models.Model):
         super().save(*args, **kwargs)
         # The story changed: its place in the list of stories and its sitemap entry follow.
         Story.objects.filter(pk=self.story_id).update(updated_at=timezone.now())
+
+
+def threads_of(article, limit):
+    """The stories ``article`` is in, by title (at most ``limit``), each with the published
+    pieces just before and just after it: (story, previous, next) triples, the neighbours
+    None where there is none and read as teasers (``TEASER_FIELDS``).
+
+    One statement written out, whatever the stories' sizes: each neighbour is the first row
+    of the (story, published_at, article) index on either side of the article's own. The
+    ORM took a query for the stories, then two per story.
+    """
+    ops = connection.ops
+    quote = ops.quote_name
+    piece, story, table = (quote(model._meta.db_table) for model in (StoryPiece, Story, Article))
+    deferred = [
+        field.name
+        for field in Article._meta.concrete_fields
+        if field.name not in TEASER_FIELDS and not field.primary_key
+    ]
+
+    def neighbour(before):
+        # The bound on the time alone starts the index scan at the article's own key; the OR
+        # that settles ties between pieces of the same time then filters a row or two.
+        side, order = ("<", "DESC") if before else (">", "ASC")
+        return (
+            f"(SELECT other.article_id FROM {piece} other "
+            f"INNER JOIN {table} shown ON shown.id = other.article_id "
+            f"WHERE other.story_id = own.story_id AND other.published_at {side}= own.published_at "
+            f"AND (other.published_at {side} own.published_at "
+            f"OR other.article_id {side} own.article_id) "
+            f"AND shown.status = %s AND shown.published_at <= %s "
+            f"ORDER BY other.published_at {order}, other.article_id {order} LIMIT 1)"
+        )
+
+    sql = (
+        f"SELECT {rows.columns(Story, 'story')}, {rows.columns(Article, 'previous', deferred)}, "
+        f"{rows.columns(Article, 'following', deferred)} FROM ("
+        f"SELECT own.story_id, {neighbour(True)} AS previous_id, {neighbour(False)} AS next_id "
+        f"FROM {piece} own WHERE own.article_id = %s) thread "
+        f"INNER JOIN {story} story ON story.id = thread.story_id "
+        f"LEFT JOIN {table} previous ON previous.id = thread.previous_id "
+        f"LEFT JOIN {table} following ON following.id = thread.next_id "
+        "ORDER BY story.title, story.id LIMIT %s"
+    )
+    now = ops.adapt_datetimefield_value(timezone.now())
+    published = [Article.Status.PUBLISHED, now]
+    using = StoryPiece.objects.db
+    with rows.cursor(using) as cursor:
+        cursor.execute(sql, [*published, *published, article.pk, limit])
+        found = cursor.fetchall()
+    parts = ((Story, ()), (Article, deferred), (Article, deferred))
+    return [rows.split(row, using, *parts)[0] for row in found]
 
 
 class PlaceQuerySet(models.QuerySet):

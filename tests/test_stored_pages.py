@@ -91,12 +91,13 @@ class StoredPageTests(TestCase):
 
     def test_reading_the_stored_page_costs_the_article_the_sidebar_and_the_menu(self):
         # The article with its flags, its authors, tags and places, the sidebar; the page is
-        # stored; its fresh parts: the menu, the story thread (the story, then each neighbour).
-        with self.assertNumQueries(9 + STORING):
+        # stored; its fresh parts: the menu, the story thread (its stories with the pieces
+        # either side).
+        with self.assertNumQueries(7 + STORING):
             self.page()
         # The article with its stored page and flags, the sidebar's ranking (its tags are
         # stored with the page), the menu, the story thread.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(4):
             self.page()
 
     def test_an_edit_of_the_article_shows_at_once(self):

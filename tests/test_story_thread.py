@@ -59,6 +59,20 @@ class InThisThreadTests(TestCase):
         response = self.client.get(self.first.get_absolute_url())
         self.assertNotContains(response, 'rel="prev"')
 
+    def test_pieces_of_the_same_time_follow_each_other_and_scheduled_ones_wait(self):
+        twin = make_article(title="Twin piece", published_at=self.middle.published_at)
+        scheduled = make_article(
+            title="Scheduled", published_at=timezone.now() + timedelta(hours=1)
+        )
+        self.story.pieces.create(article=twin)
+        self.story.pieces.create(article=scheduled)
+        (middle,) = story_threads({}, self.middle)
+        self.assertEqual((middle.previous, middle.next), (self.first, twin))
+        (twin_thread,) = story_threads({}, twin)
+        self.assertEqual((twin_thread.previous, twin_thread.next), (self.middle, self.last))
+        (last,) = story_threads({}, self.last)
+        self.assertEqual((last.previous, last.next), (twin, None))
+
     def test_each_story_gets_its_own_neighbours_when_pieces_share_stories(self):
         # "Between" is in both stories: the middle piece's previous one in "Le front" only.
         between = make_article(title="Between", published_at=days_ago(2.5))
@@ -84,7 +98,7 @@ class InThisThreadTests(TestCase):
 
     def test_query_count_does_not_grow_with_the_story(self):
         # The article page's five queries, those storing it (see test_article_page), then its
-        # stories and the pieces either side.
+        # stories with the pieces either side, in one.
         for size in (3, 60):
             with self.subTest(size=size):
                 articles = [
@@ -92,12 +106,13 @@ class InThisThreadTests(TestCase):
                     for i in range(size)
                 ]
                 make_story(articles=articles)
-                with self.assertNumQueries(8 + STORING):
+                with self.assertNumQueries(6 + STORING):
                     response = self.client.get(articles[1].get_absolute_url())
                 self.assertContains(response, "Dans ce fil")
 
-    def test_thread_and_banner_cost_four_queries_whatever_the_story_size(self):
-        """The stories, the pieces either side, the story's latest piece; no article's body."""
+    def test_thread_and_banner_cost_two_queries_whatever_the_story_size(self):
+        """The stories with the pieces either side, the story's latest piece; no article's
+        body."""
         for size in (3, 60):
             with self.subTest(size=size):
                 latest = make_article(title=f"Latest of {size}", published_at=days_ago(1))
@@ -105,7 +120,7 @@ class InThisThreadTests(TestCase):
                 make_story(articles=[latest, *older])
                 article = older[size // 2]
                 with (
-                    self.assertNumQueries(4),
+                    self.assertNumQueries(2),
                     CaptureQueriesContext(connection) as queries,
                 ):
                     # The banner reads the threads, the sidebar reads them again: once.

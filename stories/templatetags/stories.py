@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import SHOWN_ARTICLES
 from articles.structured_data import json_ld
 from stories import structured_data
-from stories.models import TEASER_FIELDS, Story, StoryPiece
+from stories.models import TEASER_FIELDS, Story, threads_of
 from stories.structured_data import places_of
 
 register = template.Library()
@@ -34,26 +34,15 @@ class Thread(NamedTuple):
 def story_threads(context, article):
     """The stories ``article`` is in (at most three), each with the pieces either side of it.
 
-    One query for the stories, then two per story, whatever the stories' sizes. (One query
-    for all of it, with correlated subqueries, cost 6 ms to build in the ORM against 2 ms.)
-    Read once per article: the page's top banner and its sidebar both show them.
+    One query (``threads_of()``), whatever the stories' sizes. Read once per article: the
+    page's top banner and its sidebar both show them.
     """
     if hasattr(article, "story_threads"):
         return article.story_threads
     threads = article.story_threads = []
     if not getattr(article, "in_stories", True):  # the article page's flag
         return threads
-    pieces = StoryPiece.objects.filter(article=article).select_related("story")
-    for piece in pieces.order_by("story__title", "story")[:THREADS_SHOWN]:
-        here = (piece.published_at, article.pk)
-        story = piece.story
-        threads.append(
-            Thread(
-                story,
-                story.timeline(after=here).only(*TEASER_FIELDS).first(),
-                story.timeline(oldest_first=True, after=here).only(*TEASER_FIELDS).first(),
-            )
-        )
+    threads += (Thread(*found) for found in threads_of(article, THREADS_SHOWN))
     # The page changes when a neighbour does: its Last-Modified follows them.
     context.get(SHOWN_ARTICLES, []).extend(
         other for thread in threads for other in (thread.previous, thread.next) if other
