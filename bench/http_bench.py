@@ -138,8 +138,17 @@ def prepare_database(env, articles, seed):
         "'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE')",
     )
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    # Start from an empty page cache: pages cached by an earlier run would be hits here.
-    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
+    # Start from an empty page cache and no stored page: what an earlier run left would be
+    # hits here, and its first visits stored pages.
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.core.cache import cache\n"
+        "from articles.shells.models import ArticleShell\n"
+        "cache.clear()\n"
+        "ArticleShell.objects.all().delete()",
+    )
 
 
 def write_article_paths(env, seed):
