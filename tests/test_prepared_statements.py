@@ -1,0 +1,47 @@
+"""On PostgreSQL, the reader pages' hottest statements are prepared once per connection, and
+the ORM's are not."""
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_article, make_story
+
+
+@override_settings(READER_CACHE_SECONDS=0)
+class PreparedStatementTests(TestCase):
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite keeps its own cache of compiled statements")
+        self.article = make_article(tags=["Ukraine", "Donbass"])
+        make_story(articles=[make_article(tags=["Ukraine"]), self.article])
+
+    def prepared(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall()]
+
+    def test_the_article_page_prepares_its_own_statement_its_sidebar_and_its_thread(self):
+        for _ in range(3):
+            self.client.get(self.article.get_absolute_url())
+        statements = self.prepared()
+        # The stored page's read, the sidebar's ranking and the story thread; the ORM's
+        # statements (the menu, the page's first rendering) bind on the client, where a
+        # statement takes any number of parameters, and none of them is prepared.
+        marks = ("articles_articleshell", "shared_tags", "previous_id")
+        for mark in marks:
+            self.assertTrue([s for s in statements if mark in s], mark)
+        self.assertEqual([s for s in statements if not any(m in s for m in marks)], [])
+
+    def test_prepared_statements_are_logged_with_their_parameters(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.article.get_absolute_url())
+        stored_page_read = next(q["sql"] for q in queries if "articles_articleshell" in q["sql"])
+        self.assertIn(f"'{self.article.slug}'", stored_page_read)
+
+    @override_settings(DATABASE_PREPARED_STATEMENTS=False)
+    def test_turned_off_nothing_is_prepared(self):
+        before = set(self.prepared())
+        for _ in range(3):
+            self.client.get(self.article.get_absolute_url())
+        self.assertLessEqual(set(self.prepared()), before)
