@@ -82,14 +82,18 @@ class StoryQuerySet(models.QuerySet):
         story, piece, article = (
             ops.quote_name(model._meta.db_table) for model in (Story, StoryPiece, Article)
         )
+        shown = ("id", "title", "slug")
+        deferred = [field.name for field in Story._meta.concrete_fields if field.name not in shown]
         sql = (
-            f"SELECT id, title, slug FROM {story} WHERE status = %s AND EXISTS (SELECT 1 "
+            f"SELECT {rows.columns(Story, story, deferred)} FROM {story} "
+            "WHERE status = %s AND EXISTS (SELECT 1 "
             f"FROM {piece} INNER JOIN {article} ON {article}.id = {piece}.article_id "
             f"WHERE {piece}.story_id = {story}.id AND {article}.status = %s "
             f"AND {article}.published_at <= %s) ORDER BY updated_at DESC, id LIMIT %s"
         )
         now = ops.adapt_datetimefield_value(timezone.now())
-        return self.raw(sql, [Story.Status.ONGOING, Article.Status.PUBLISHED, now, limit])
+        params = [Story.Status.ONGOING, Article.Status.PUBLISHED, now, limit]
+        return rows.objects(Story, sql, params, self.db, deferred)
 
 
 class Story(models.Model):
