@@ -44,6 +44,17 @@ class HealthCheckTests(TestCase):
             json.loads(response.content), {"status": "error", "database": "ok", "cache": "error"}
         )
 
+    def test_a_value_culled_by_another_worker_is_no_failure(self):
+        with mock.patch("newsroom.views.cache.get", side_effect=[None, "ok"]):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 200)
+
+    def test_unavailable_when_the_cache_keeps_nothing(self):
+        with mock.patch("newsroom.views.cache.get", return_value=None):
+            response = self.client.get("/healthz")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(json.loads(response.content)["cache"], "error")
+
     def test_answers_a_single_query(self):
         with self.assertNumQueries(1):
             self.client.get("/healthz")
