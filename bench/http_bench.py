@@ -352,7 +352,7 @@ def main():
     # before it; a page built from the database is compared with the median of the run's
     # /healthz figures, which moved between 650 and 2,192 req/s within one run: the one just
     # before a page could be a dip that made the page look twice as fast as it was.
-    rows, latest, healthz_rates = [], {}, []
+    rows, healthz_rates, reference_rate = [], [], None
     processes = [
         start_gunicorn(servers["site"]),
         start_gunicorn(servers["reference"], "reference_app:application", "--pythonpath", "bench"),
@@ -367,18 +367,19 @@ def main():
                 continue
             comparison = {"cached": reference, "uncached": healthz}.get(kind)
             if comparison is not None:
-                measured = measure(servers[comparison[2]], comparison, args, queries, 0)
-                latest[comparison[5]] = measured[0]
+                compared = measure(servers[comparison[2]], comparison, args, queries, 0)[0]
                 if comparison is healthz:
-                    healthz_rates.append(measured[0])
+                    healthz_rates.append(compared)
+                else:
+                    reference_rate = compared
             measured = measure(servers[server], endpoint, args, queries, starts.get(label, 0))
             if measured is None:
                 continue
-            if kind in ("baseline", "reference"):
-                latest[kind] = measured[0]
             if kind == "baseline":
                 healthz_rates.append(measured[0])
-            rows.append((label, kind, *measured, latest.get("reference")))
+            elif kind == "reference":
+                reference_rate = measured[0]
+            rows.append((label, kind, *measured, reference_rate))
         memory = worker_memory_mb(processes[0].pid)
     finally:
         for process in processes:
