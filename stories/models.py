@@ -1,5 +1,7 @@
 """Story threads: an editor's grouping of articles that follow one subject over time."""
 
+from functools import cache
+
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
@@ -225,18 +227,32 @@ def threads_of(article, limit):
     pieces just before and just after it: (story, previous, next) triples, the neighbours
     None where there is none and read as teasers (``TEASER_FIELDS``).
 
-    One statement written out, whatever the stories' sizes: each neighbour is the first row
-    of the (story, published_at, article) index on either side of the article's own. The
-    ORM took a query for the stories, then two per story.
+    One statement written out, whatever the stories' sizes (``thread_statement()``). The ORM
+    took a query for the stories, then two per story.
     """
-    ops = connection.ops
-    quote = ops.quote_name
+    sql, deferred = thread_statement()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    published = [Article.Status.PUBLISHED, now]
+    using = StoryPiece.objects.db
+    with rows.cursor(using) as cursor:
+        cursor.execute(sql, [*published, *published, article.pk, limit])
+        found = cursor.fetchall()
+    parts = ((Story, ()), (Article, deferred), (Article, deferred))
+    return [rows.split(row, using, *parts)[0] for row in found]
+
+
+@cache
+def thread_statement():
+    """The SQL of ``threads_of()``, built once per process, and the article fields its
+    neighbours leave unread. Each neighbour is the first row of the (story, published_at,
+    article) index on either side of the article's own key."""
+    quote = connection.ops.quote_name
     piece, story, table = (quote(model._meta.db_table) for model in (StoryPiece, Story, Article))
-    deferred = [
+    deferred = tuple(
         field.name
         for field in Article._meta.concrete_fields
         if field.name not in TEASER_FIELDS and not field.primary_key
-    ]
+    )
 
     def neighbour(before):
         # The bound on the time alone starts the index scan at the article's own key; the OR
@@ -262,14 +278,7 @@ def threads_of(article, limit):
         f"LEFT JOIN {table} following ON following.id = thread.next_id "
         "ORDER BY story.title, story.id LIMIT %s"
     )
-    now = ops.adapt_datetimefield_value(timezone.now())
-    published = [Article.Status.PUBLISHED, now]
-    using = StoryPiece.objects.db
-    with rows.cursor(using) as cursor:
-        cursor.execute(sql, [*published, *published, article.pk, limit])
-        found = cursor.fetchall()
-    parts = ((Story, ()), (Article, deferred), (Article, deferred))
-    return [rows.split(row, using, *parts)[0] for row in found]
+    return sql, deferred
 
 
 class PlaceQuerySet(models.QuerySet):
