@@ -28,10 +28,11 @@ def database_answers():
 
 
 def cache_answers():
-    """Whether a value set can be read back. Tried twice: the file cache, when full, deletes
-    a third of its files, and another worker's cull between the two steps made /healthz
-    answer 503 under a crawler's load. A broken cache (a full disk, which the file cache
-    hides from pages) fails both times."""
+    """Whether a value set can be read back. Tried twice: /healthz answered 503 once under a
+    crawler's load while the site served fine, most likely because the file cache, when
+    full, deletes a third of its files, and another worker's cull came between the two
+    steps. A broken cache (a full disk, which the file cache hides from pages) fails both
+    times."""
     for _ in range(2):
         cache.set(HEALTH_CACHE_KEY, "ok", 10)
         if cache.get(HEALTH_CACHE_KEY) == "ok":
