@@ -32,6 +32,14 @@ FOCUS_STATE = """() => {
   };
 }"""
 FOCUS_IS_VISIBLE = f"() => {{ const f = ({FOCUS_STATE})(); return f.outlined && f.inView; }}"
+# Links and controls standing on their own (menus, footer, forms) that are smaller than
+# WCAG 2.2's 24 × 24 CSS pixels. Passing on spacing instead would hang on sub-pixel layout.
+UNDERSIZED_TARGETS = """() => [...document.querySelectorAll(
+  ".site-nav__list a, .site-footer a, form button, form select, form input:not([type=hidden])"
+)].filter((element) => {
+  const box = element.getBoundingClientRect();
+  return box.width > 0 && (box.width < 24 || box.height < 24);
+}).map((element) => element.outerHTML.slice(0, 80))"""
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -46,6 +54,15 @@ def test_pages_have_no_wcag_a_or_aa_violation(page, console_errors, color_scheme
             violations[name] = report
     assert violations == {}
     console_errors.remove(NOT_FOUND_ERROR)
+
+
+def test_targets_outside_running_text_are_big_enough_on_their_own(page, site):
+    undersized = {}
+    for name, url in READER_PAGES.items():
+        page.goto(url)
+        if targets := page.evaluate(UNDERSIZED_TARGETS):
+            undersized[name] = targets
+    assert undersized == {}
 
 
 def tab_to(page, selector, limit=60):
