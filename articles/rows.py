@@ -98,6 +98,9 @@ def cursor(using):
         with connection.cursor() as plain:
             yield plain
         return
+    # As Django's own cursor() does: a connection that died since the last request (a
+    # restart, a failover) is replaced here, not found dead by this statement.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:

@@ -1,5 +1,5 @@
 """The production server: gunicorn as `make run` starts it, reloaded under load, side by side
-with another one, and sent bodies it must refuse or accept."""
+with another one, its database connections killed, and sent bodies it must refuse or accept."""
 
 import http.cookiejar
 import os
@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import redis
+from django.db import connection
 from django.test import SimpleTestCase
 
 from articles import images
@@ -50,7 +53,7 @@ class GunicornTestCase(SimpleTestCase):
         self.database = self.folder / "db.sqlite3"
         self.env = {
             **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
-            "DATABASE_URL": f"sqlite:///{self.database}",
+            "DATABASE_URL": self.database_url(),
             "STATIC_ROOT": str(self.folder / "static"),
             "MEDIA_ROOT": str(self.folder / "media"),
             "CACHE_ROOT": str(self.folder / "cache"),
@@ -65,6 +68,9 @@ class GunicornTestCase(SimpleTestCase):
             ["collectstatic", "--noinput"],
         ):
             self.manage(*command, "--verbosity", "0")
+
+    def database_url(self):
+        return f"sqlite:///{self.database}"
 
     def manage(self, *command):
         """Run a manage.py command as another process on the same site would; its output."""
@@ -295,6 +301,71 @@ class SharedRedisAcrossWorkersTests(SharedCacheAcrossWorkersTests):
         self.edit_elsewhere("Corrigé pendant la panne")
         pages = self.read_concurrently(SEED_URL, 20)
         self.assertEqual(sum("Corrigé pendant la panne" in page for page in pages), 20)
+
+
+class PostgresConnectionLossTests(GunicornTestCase):
+    """Workers whose PostgreSQL connections die (a restart, a failover, an administrator's
+    pg_terminate_backend) reconnect at the next request, prepared statements included."""
+
+    workers = 3
+    pages = ("/", SEED_URL, "/tags/ukraine/", "/archives/2024/10/")
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("runs in the PostgreSQL pass (DATABASE_URL)")
+        super().setUp()
+        # Every request reaches the database: no page from the cache.
+        self.env["READER_CACHE_SECONDS"] = "0"
+
+    def database_url(self):
+        """A database of its own on the suite's PostgreSQL server, dropped afterwards."""
+        params = connection.settings_dict
+        self.server = self.enterContext(
+            psycopg.connect(
+                host=params["HOST"],
+                port=params["PORT"] or None,
+                user=params["USER"],
+                password=params["PASSWORD"],
+                dbname=params["NAME"],
+                autocommit=True,
+            )
+        )
+        self.database_name = f"newsroom_gunicorn_{secrets.token_hex(4)}"
+        self.server.execute(f'CREATE DATABASE "{self.database_name}"')
+        self.addCleanup(self.server.execute, f'DROP DATABASE "{self.database_name}" WITH (FORCE)')
+        url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+        return url._replace(path=f"/{self.database_name}").geturl()
+
+    def read_every_page(self, rounds):
+        """Each page ``rounds`` times from several clients at once: the statuses."""
+
+        def fetch(path):
+            try:
+                with urllib.request.urlopen(self.url(path), timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        with ThreadPoolExecutor(4) as pool:
+            return list(pool.map(fetch, self.pages * rounds))
+
+    def terminate_backends(self):
+        """Kill the workers' connections to the site's database: how many there were."""
+        return len(
+            self.server.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.database_name],
+            ).fetchall()
+        )
+
+    def test_every_request_after_the_connections_die_is_answered(self):
+        self.start_server()
+        # Six rounds: each worker's connection runs the prepared statements several times.
+        self.assertEqual(set(self.read_every_page(6)), {200})
+        self.assertGreaterEqual(self.terminate_backends(), 1)
+        self.assertEqual(set(self.read_every_page(6)), {200})
+        self.assertNotIn("Traceback", self.log.read_text())
 
 
 class SideBySideTests(GunicornTestCase):
