@@ -784,7 +784,11 @@ def known_empty(instance, *relations):
     for relations that an EXISTS annotation already found empty."""
     prefetched = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     for name in relations:
-        prefetched[name] = getattr(instance, name).none()
+        empty = getattr(instance, name).none()
+        # Evaluated, as prefetch_related_objects() leaves its results: an unevaluated none()
+        # still compiles its SQL when read (0.6 ms of an article page's first rendering).
+        empty._result_cache, empty._prefetch_done = [], True
+        prefetched[name] = empty
 
 
 class Correction(models.Model):

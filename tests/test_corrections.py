@@ -1,7 +1,9 @@
 """Corrections and significant updates, as readers see them on the article page."""
 
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,19 @@ class CorrectionTests(TestCase):
         self.assertContains(response, "Correction du 28 octobre 2024 à 10:15 :")
         self.assertContains(response, "le bilan est de 12 morts, et non 21.")
         self.assertContains(response, "Mis à jour le")
+
+    def test_an_article_without_corrections_builds_no_query_for_them(self):
+        article = make_article()
+        built, as_sql = [], SQLCompiler.as_sql
+
+        def recording_as_sql(compiler, *args, **kwargs):
+            built.append(compiler.query.model)
+            return as_sql(compiler, *args, **kwargs)
+
+        with mock.patch.object(SQLCompiler, "as_sql", recording_as_sql):
+            response = self.client.get(article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn(Correction, built)
 
     def test_correction_marks_the_article_updated(self):
         article = make_article(published_at=timezone.now() - timedelta(days=1))
