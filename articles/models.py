@@ -784,9 +784,10 @@ def known_empty(instance, *relations):
     for relations that an EXISTS annotation already found empty."""
     prefetched = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     for name in relations:
-        empty = getattr(instance, name).none()
-        # Evaluated, as prefetch_related_objects() leaves its results: an unevaluated none()
-        # still compiles its SQL when read (0.6 ms of an article page's first rendering).
+        # The related model's none(), not the related manager's, which builds the relation's
+        # filter first (70 µs). Evaluated, as prefetch_related_objects() leaves its results:
+        # an unevaluated none() still compiles its SQL when read (0.6 ms).
+        empty = instance._meta.get_field(name).related_model._default_manager.none()
         empty._result_cache, empty._prefetch_done = [], True
         prefetched[name] = empty
 
