@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_archive, make_article, make_author
+from tests.factories import make_archive, make_article, make_author, make_section
 
 
 class QueryCountMixin:
@@ -33,6 +33,29 @@ class HomePageTests(QueryCountMixin, TestCase):
             response,
             f'class="teaser__title teaser__title--lead"><a href="{newer.get_absolute_url()}">Newer',
         )
+
+    def test_teasers_show_what_editors_typed_as_text(self):
+        section = make_section(name="Guerre & <paix>")
+        make_article(
+            title="Kyiv & <Kharkiv>",
+            standfirst="<b>Frappes</b> de nuit",
+            dateline='"Odessa"',
+            section=section,
+            authors=[make_author(name="A. <i>Reporter</i>")],
+            published_at=timezone.now() - timedelta(days=1),
+        )
+        make_article(title="En tête", section=section)  # the first teaser is the lead's
+        html = self.client.get(reverse("articles:home")).content.decode()
+        for shown in (
+            "Kyiv &amp; &lt;Kharkiv&gt;</a>",
+            '<p class="teaser__standfirst">&lt;b&gt;Frappes&lt;/b&gt; de nuit</p>',
+            " · &quot;Odessa&quot;</p>",
+            '<p class="kicker">Guerre &amp; &lt;paix&gt;</p>',
+            'rel="author">A. &lt;i&gt;Reporter&lt;/i&gt;</a>',
+        ):
+            self.assertIn(shown, html)
+        for raw in ("<Kharkiv>", "<b>Frappes", "<i>Reporter"):
+            self.assertNotIn(raw, html)
 
     def test_drafts_and_scheduled_articles_are_not_listed(self):
         make_article(title="Brouillon secret", status=Article.Status.DRAFT)

@@ -229,6 +229,8 @@ def teaser(context, article, lead=False, card=False, eager=False, hide_section=F
 
 
 def render_teaser(article, lead, card, eager, hide_section, page_author):
+    # Written with escape() and f-strings: seven nested format_html() calls were half of a
+    # teaser's 68 µs, and a worker's first home page renders 45 of them.
     kind = "lead" if lead else "card" if card else "row"
     classes = "teaser" + {"lead": " teaser--lead", "card": " teaser--card", "row": ""}[kind]
     picture = ""
@@ -237,31 +239,22 @@ def render_teaser(article, lead, card, eager, hide_section, page_author):
         picture = thumbnail(article, TEASER_SIZES[kind], eager=lead or (eager and not card))
     kicker = ""
     if article.section and not hide_section:
-        kicker = format_html('<p class="kicker">{}</p>', article.section.name)
+        kicker = f'<p class="kicker">{escape(article.section.name)}</p>'
+    heading = "h3" if card else "h2"
     title_class = "teaser__title teaser__title--lead" if lead else "teaser__title"
-    heading = format_html(
-        '<{0} class="{1}"><a href="{2}">{3}</a></{0}>',
-        "h3" if card else "h2",
-        title_class,
-        article.get_absolute_url(),
-        article.title,
-    )
     meta = house_time(article.published_at)
     if article.dateline:
-        meta = format_html("{} · {}", meta, article.dateline)
-    text = format_html('{}{}<p class="teaser__meta">{}</p>', kicker, heading, meta)
+        meta = f"{meta} · {escape(article.dateline)}"
+    text = (
+        f'{kicker}<{heading} class="{title_class}"><a href="{escape(article.get_absolute_url())}">'
+        f'{escape(article.title)}</a></{heading}><p class="teaser__meta">{meta}</p>'
+    )
     if not card:
-        text = format_html(
-            '{}<p class="teaser__standfirst">{}</p>{}',
-            text,
-            article.standfirst,
-            render_byline(article, page_author),
-        )
-    return format_html(
-        '<article class="{}">{}<div class="teaser__text">{}</div></article>',
-        classes,
-        picture,
-        text,
+        byline = render_byline(article, page_author)
+        text += f'<p class="teaser__standfirst">{escape(article.standfirst)}</p>{byline}'
+    # Safe: what editors typed is escaped above; the picture, time and byline are safe HTML.
+    return mark_safe(
+        f'<article class="{classes}">{picture}<div class="teaser__text">{text}</div></article>'
     )
 
 
