@@ -4,7 +4,8 @@ make them.
 For the queries on the hot path of reader pages (an article with its stored page, its
 sidebar, the home page's front), where the ORM took longer to build the SQL than the
 database took to run it: about a millisecond of each page of the archive's long tail.
-On PostgreSQL, these statements are also prepared on each connection (``cursor()``).
+On PostgreSQL, these statements are also prepared on each connection (``cursor()``), as
+are the day index's (articles.dayindex), which the home page and date archives run.
 """
 
 from contextlib import contextmanager

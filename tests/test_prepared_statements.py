@@ -33,11 +33,13 @@ class PreparedStatementTests(TestCase):
             self.assertTrue([s for s in statements if mark in s], mark)
         self.assertEqual([s for s in statements if not any(m in s for m in marks)], [])
 
-    def test_the_home_page_prepares_its_front_but_not_what_a_generic_plan_makes_slow(self):
+    def test_the_home_page_prepares_its_front_and_day_index_not_what_a_generic_plan_slows(self):
         for _ in range(3):
             self.client.get("/")
         statements = self.prepared()
         self.assertTrue([s for s in statements if "articles_feature" in s])
+        # Its archive years, and where its page starts with the total of articles.
+        self.assertEqual(len([s for s in statements if "articles_publicationday" in s]), 2)
         # Planned for any time, the most covered tags and the ongoing stories read far more.
         for table in ("articles_tagcount", "stories_story"):
             self.assertFalse([s for s in statements if table in s], table)
