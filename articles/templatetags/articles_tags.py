@@ -5,7 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import get_language, gettext
@@ -272,17 +272,17 @@ def render_byline(article, page_author):
     authors = [author for author in article.byline if author != page_author]
     if not authors:
         return ""
+    # escape() and f-strings rather than format_html(), as in render_teaser().
     links = [
-        format_html('<a href="{}" rel="author">{}</a>', author.get_absolute_url(), author.name)
+        f'<a href="{escape(author.get_absolute_url())}" rel="author">{escape(author.name)}</a>'
         for author in authors
     ]
     names = links[-1]
     if len(links) > 1:
-        others = format_html_join(", ", "{}", ((link,) for link in links[:-1]))
-        names = format_html("{} {} {}", others, gettext("and"), names)
-    return format_html(
-        '<p class="byline">{} {}</p>', gettext("With") if page_author else gettext("By"), names
-    )
+        names = f"{', '.join(links[:-1])} {escape(gettext('and'))} {names}"
+    lead = escape(gettext("With") if page_author else gettext("By"))
+    # Safe: the authors' names and addresses are escaped above.
+    return mark_safe(f'<p class="byline">{lead} {names}</p>')
 
 
 @register.simple_tag(takes_context=True)
