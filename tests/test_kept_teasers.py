@@ -64,6 +64,25 @@ class KeptTeaserTests(TestCase):
         self.assertContains(response, "Le front de Koursk")
         self.assertNotContains(response, '<p class="byline">')
 
+    def test_a_related_article_is_rendered_once_for_every_sidebar_that_shows_it(self):
+        pages = [make_article(tags=["Ukraine"]) for _ in range(2)]
+        with mock.patch.object(
+            articles_tags, "render_related_teaser", wraps=articles_tags.render_related_teaser
+        ) as render:
+            for page in pages:
+                self.assertContains(self.client.get(page.get_absolute_url()), "Le front de Koursk")
+        # Each page shows the other and "Le front de Koursk", rendered for the first only.
+        self.assertEqual(render.call_count, 3)
+
+    def test_an_edited_related_article_shows_at_once_in_the_sidebar(self):
+        page = make_article(tags=["Ukraine"])
+        self.client.get(page.get_absolute_url())
+        self.article.title = "Le front de Zaporijjia"
+        self.article.save()
+        response = self.client.get(page.get_absolute_url())
+        self.assertContains(response, "Le front de Zaporijjia")
+        self.assertNotContains(response, "Le front de Koursk")
+
     def test_an_article_read_without_what_its_key_needs_is_rendered_each_time(self):
         article = Article.objects.defer("shell_stamp").get(pk=self.article.pk)
         context = {"hide_section": False}
