@@ -46,6 +46,17 @@ def setup(articles, database="search.sqlite3", project=BASE_DIR):
         print(f"generated {missing} articles in {time.perf_counter() - started:.1f} s")
 
 
+def machine_speed():
+    """µs of CPU for sum(range(1000)), the best of five: how fast the machine runs Python now.
+
+    A shared machine's speed moves from one minute to the next (here from 8 to 15 µs within
+    an hour); printed beside a run's figures, it tells a slow machine from slow code.
+    """
+    import timeit
+
+    return min(timeit.repeat("sum(range(1000))", number=20_000, repeat=5)) / 20_000 * 1e6
+
+
 def p95(values):
     import statistics
 

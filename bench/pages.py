@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import archive
-from archive import p95
+from archive import machine_speed, p95
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PINNED = 20  # articles given pins, the first time
@@ -62,7 +62,8 @@ def main():
     forget_teasers()
     print(
         f"{connection.vendor}, {Article.objects.count()} articles, {args.repeat} requests a "
-        f"page, cache cleared before each; code: {args.project.resolve().name}"
+        f"page, cache cleared before each; code: {args.project.resolve().name}; "
+        f"sum(range(1000)) {machine_speed():.1f} µs"
     )
     # SQL ms: the time spent in the database, what grows with the archive; the rest is Python,
     # whose figures follow how busy the machine's cores are.
@@ -96,6 +97,7 @@ def main():
         )
     if worst:  # --only may name no page: the archive is then only made ready
         print(f"{'worst p95 of any page':48} {'':8} {max(worst):8.1f}")
+        print(f"sum(range(1000)) after the run: {machine_speed():.1f} µs")
 
 
 class SqlTimer:
