@@ -179,10 +179,7 @@ def related_teaser(article):
     Kept by the worker as teasers are: the articles sharing a busy tag's sidebar are its
     newest, the same on every page of the archive's long tail that carries the tag.
     """
-    if not shells.keyed(article):
-        return render_related_teaser(article)
-    key = (article.pk, shells.key(article), "related")
-    return KEPT_TEASERS.get(key, lambda: render_related_teaser(article))
+    return kept_teaser(render_related_teaser, article)
 
 
 def render_related_teaser(article):
@@ -229,12 +226,17 @@ def teaser(context, article, lead=False, card=False, eager=False, hide_section=F
     """
     hide_section = bool(hide_section or context.get("hide_section"))
     page_author = context.get("page_author")
-    options = (lead, card, eager, hide_section, page_author)
+    return kept_teaser(render_teaser, article, lead, card, eager, hide_section, page_author)
+
+
+def kept_teaser(render, article, *options):
+    """``render(article, *options)``, kept by the worker under the key of the article's stored
+    page with the rendering and its options (an author compares by primary key); rendered
+    each time for an article read without what that key needs."""
     if not shells.keyed(article):
-        return render_teaser(article, *options)
-    author = page_author and page_author.pk
-    key = (article.pk, shells.key(article), lead, card, eager, hide_section, author)
-    return KEPT_TEASERS.get(key, lambda: render_teaser(article, *options))
+        return render(article, *options)
+    key = (render, article.pk, shells.key(article), *options)
+    return KEPT_TEASERS.get(key, lambda: render(article, *options))
 
 
 def render_teaser(article, lead, card, eager, hide_section, page_author):
