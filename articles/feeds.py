@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author, AuthorListing, Section, bylines, prefetch_tags
+from articles.models import Article, Author, AuthorListing, Section, prefetch_bylines, prefetch_tags
 
 
 class LatestArticlesFeed(Feed):
@@ -44,9 +44,9 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        # Plain lists, not a manager's queryset for each item (see bylines(), prefetch_tags()).
-        items = list(self.articles(obj).teasers().prefetch_related(bylines())[: self.size])
-        prefetch_tags(items)
+        # Plain lists, not a manager's queryset for each item (prefetch_bylines(), prefetch_tags()).
+        items = list(self.articles(obj).teasers()[: self.size])
+        prefetch_tags(prefetch_bylines(items))
         return items
 
     def item_title(self, item):

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -213,13 +213,36 @@ def articles_with_changed_bylines(instance, action, reverse, pk_set):
     return None
 
 
-def bylines():
-    """Each article's authors, prefetched as a plain list that ``Article.byline`` returns.
+def prefetch_bylines(articles):
+    """Give each of ``articles`` its authors as a plain list, which ``Article.byline`` returns,
+    in the authors' order (by name); returns ``articles``.
 
-    Prefetched into the ``authors`` manager instead, each article got a queryset of its own,
-    which cost more than the query that read them: 0.15 ms an article, 30 in a feed.
+    One SQL statement written out (``rows``): prefetched with ``Prefetch("authors")``, each
+    article got a queryset of its own, and building the query and those cost 0.34 ms for an
+    article page and 0.78 ms for a feed's 30 articles, where the statement ran in 0.07.
     """
-    return Prefetch("authors", to_attr="prefetched_authors")
+    found = {}
+    for article in articles:
+        article.prefetched_authors = []
+        found.setdefault(article.pk, []).append(article)  # an article listed twice on a page
+    if not found:
+        return articles
+    quote = connection.ops.quote_name
+    through = Article.authors.through
+    bylined = f"byline.{quote(through._meta.get_field('article').column)}"
+    sql = (
+        f"SELECT {rows.columns(Author, 'author')}, {bylined} "
+        f"FROM {quote(Author._meta.db_table)} author "
+        f"INNER JOIN {quote(through._meta.db_table)} byline "
+        f"ON byline.{quote(through._meta.get_field('author').column)} = "
+        f"author.{quote(Author._meta.pk.column)} "
+        f"WHERE {bylined} IN ({', '.join(['%s'] * len(found))}) "
+        f"ORDER BY author.{quote('name')}, author.{quote(Author._meta.pk.column)}"
+    )
+    for author in rows.objects(Author, sql, [*found], Author.objects.db, extra=["bylined"]):
+        for article in found[author.bylined]:
+            article.prefetched_authors.append(author)
+    return articles
 
 
 def prefetch_tags(articles):
@@ -303,8 +326,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer(*NOT_IN_TEASERS)
 
     def for_listing(self):
-        """Everything a list of article teasers shows, in a constant number of queries."""
-        return self.teasers().select_related("section").prefetch_related(bylines())
+        """What a list of article teasers shows, but for their bylines: the view reads those
+        of the page's articles alone once they are known (``prefetch_bylines()``)."""
+        return self.teasers().select_related("section")
 
     def by_slug(self, slug):
         """The article with this slug now, or else the one that had it before an edit."""
@@ -746,7 +770,7 @@ class Article(SourcedWork):
 
     @property
     def byline(self):
-        """The article's authors: as prefetched with the page's articles (``bylines()``)."""
+        """The article's authors: as prefetched with the page's articles (prefetch_bylines())."""
         try:
             return self.prefetched_authors
         except AttributeError:

@@ -41,8 +41,8 @@ from articles.models import (
     SectionAnchor,
     TagAnchor,
     TagListing,
-    bylines,
     known_empty,
+    prefetch_bylines,
     prefetch_tags,
 )
 from articles.paging import CountedArticles
@@ -78,6 +78,15 @@ class PublishedArticleMixin:
     def paginate_queryset(self, queryset, page_size):
         # Prefetch for the page shown only: the archives' next/previous lookups reuse the queryset.
         return super().paginate_queryset(queryset.for_listing(), page_size)
+
+
+class TeaserPageMixin:
+    """A page of article teasers, their bylines read once the page's articles are known."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        prefetch_bylines(context["object_list"])
+        return context
 
 
 class DatedListingMixin(PublishedArticleMixin):
@@ -162,8 +171,8 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
             latest = front_page.latest
         else:
             # The teasers' bylines are read once for every list of the page, below.
-            front_page, latest = front.Front(), list(page.object_list.prefetch_related(None))
-        prefetch_related_objects([*front_page.articles, *latest], bylines())
+            front_page, latest = front.Front(), list(page.object_list)
+        prefetch_bylines([*front_page.articles, *latest])
         context.update(
             front=front_page,
             latest=latest,
@@ -172,7 +181,7 @@ class HomeView(SectionsMixin, DatedListingMixin, ArchiveIndexView):
         return context
 
 
-class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
+class ArticleYearArchiveView(TeaserPageMixin, DatedListingMixin, YearArchiveView):
     make_object_list = True
 
     def period(self):
@@ -186,7 +195,7 @@ class ArticleYearArchiveView(DatedListingMixin, YearArchiveView):
         return self.neighbour("year", previous=True)
 
 
-class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
+class ArticleMonthArchiveView(TeaserPageMixin, DatedListingMixin, MonthArchiveView):
     def period(self):
         first = date(int(self.get_year()), int(self.get_month()), 1)
         return first, (first + timedelta(days=31)).replace(day=1)
@@ -198,7 +207,7 @@ class ArticleMonthArchiveView(DatedListingMixin, MonthArchiveView):
         return self.neighbour("month", previous=True)
 
 
-class ArticleDayArchiveView(DatedListingMixin, DayArchiveView):
+class ArticleDayArchiveView(TeaserPageMixin, DatedListingMixin, DayArchiveView):
     def period(self):
         day = date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
         return day, day + timedelta(days=1)
@@ -257,8 +266,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         self.stored_page = shells.stored(article) if self.from_shell else None
         if self.stored_page:
             return article  # what the stored page shows is not read again
-        prefetch_related_objects([article], bylines())
-        prefetch_tags([article])
+        prefetch_tags(prefetch_bylines([article]))
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         else:
@@ -358,7 +366,7 @@ def short_link(request, pk):
     return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
 
 
-class TagArticleListView(PublishedArticleMixin, ListView):
+class TagArticleListView(TeaserPageMixin, PublishedArticleMixin, ListView):
     # A tag used only by drafts is not shown: its page would reveal unpublished work.
     allow_empty = False
     template_name = "articles/tag_detail.html"
@@ -381,7 +389,7 @@ class TagArticleListView(PublishedArticleMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
+class SectionArticleListView(TeaserPageMixin, SectionsMixin, PublishedArticleMixin, ListView):
     # A section editors have just made lists nothing yet, but the menu already links it.
     allow_empty = True
     template_name = "articles/section_detail.html"
@@ -404,7 +412,7 @@ class SectionArticleListView(SectionsMixin, PublishedArticleMixin, ListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
-class AuthorArticleListView(PublishedArticleMixin, ListView):
+class AuthorArticleListView(TeaserPageMixin, PublishedArticleMixin, ListView):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
@@ -444,7 +452,7 @@ class SearchPaginator(Paginator):
         return number_format(self.limit, force_grouping=True)
 
 
-class SearchView(PublishedArticleMixin, ListView):
+class SearchView(TeaserPageMixin, PublishedArticleMixin, ListView):
     """Published articles matching the reader's words, most relevant first, then newest.
 
     Bad input (a search too long, an unknown tag, a wrong date) gets the page back with a 400

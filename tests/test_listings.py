@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, prefetch_bylines
 from tests.factories import make_archive, make_article, make_author, make_section
 
 
@@ -102,6 +102,23 @@ class HomePageTests(QueryCountMixin, TestCase):
             lambda size: make_archive(size) and reverse("articles:home"),
             expected=7,
         )
+
+
+class BylineTests(TestCase):
+    def test_every_copy_of_a_listed_article_gets_its_authors_by_name_in_one_query(self):
+        # A page may list an article twice (the front, then a section's block).
+        article = make_article(authors=[make_author(name="Zoé"), make_author(name="Anne")])
+        unsigned = make_article(authors=[])
+        listed = [Article.objects.get(pk=pk) for pk in (article.pk, article.pk, unsigned.pk)]
+        with self.assertNumQueries(1):
+            prefetch_bylines(listed)
+        with self.assertNumQueries(0):
+            bylines = [[author.name for author in copy.byline] for copy in listed]
+        self.assertEqual(bylines, [["Anne", "Zoé"], ["Anne", "Zoé"], []])
+
+    def test_nothing_listed_costs_no_query(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(prefetch_bylines([]), [])
 
 
 class TagPageTests(QueryCountMixin, TestCase):

@@ -21,14 +21,15 @@ class PreparedStatementTests(TestCase):
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             return [statement for (statement,) in cursor.fetchall()]
 
-    def test_the_article_page_prepares_its_own_statement_its_sidebar_and_its_thread(self):
+    def test_the_article_page_prepares_its_own_statement_byline_sidebar_and_thread(self):
         for _ in range(3):
             self.client.get(self.article.get_absolute_url())
         statements = self.prepared()
-        # The stored page's read, the sidebar's ranking and the story thread; the ORM's
-        # statements (the menu, the page's first rendering) bind on the client, where a
-        # statement takes any number of parameters, and none of them is prepared.
-        marks = ("articles_articleshell", "shared_tags", "previous_id")
+        # The stored page's read, the byline (at the first rendering), the sidebar's ranking
+        # and the story thread; the ORM's statements (the menu, the rest of the first
+        # rendering) bind on the client, where a statement takes any number of parameters,
+        # and none of them is prepared.
+        marks = ("articles_articleshell", "articles_article_authors", "shared_tags", "previous_id")
         for mark in marks:
             self.assertTrue([s for s in statements if mark in s], mark)
         self.assertEqual([s for s in statements if not any(m in s for m in marks)], [])
