@@ -45,10 +45,11 @@ def instance(model, values, using, deferred=()):
     pk_index, names, converters = reading(using, model, tuple(deferred))
     if values[pk_index] is None:
         return None
-    connection = connections[using]
-    values = list(values)
-    for index, column, convert in converters:
-        values[index] = convert(values[index], column, connection)
+    if converters:
+        connection = connections[using]
+        values = list(values)
+        for index, column, convert in converters:
+            values[index] = convert(values[index], column, connection)
     return model.from_db(using, names, values)
 
 
@@ -58,7 +59,7 @@ def split(row, using, *parts):
     found = []
     start = 0
     for model, deferred in parts:
-        width = len(loaded(model, deferred))
+        width = len(reading(using, model, tuple(deferred))[1])
         found.append(instance(model, row[start : start + width], using, deferred))
         start += width
     return found, row[start:]
