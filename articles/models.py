@@ -217,64 +217,51 @@ def prefetch_bylines(articles):
     """Give each of ``articles`` its authors as a plain list, which ``Article.byline`` returns,
     in the authors' order (by name); returns ``articles``.
 
-    One SQL statement written out (``rows``): prefetched with ``Prefetch("authors")``, each
-    article got a queryset of its own, and building the query and those cost 0.34 ms for an
-    article page and 0.78 ms for a feed's 30 articles, where the statement ran in 0.07.
+    One SQL statement written out (``rows.prefetch()``): prefetched with
+    ``Prefetch("authors")``, each article got a queryset of its own, and building the query
+    and those cost 0.34 ms for an article page and 0.78 ms for a feed's 30 articles, where
+    the statement ran in 0.07.
     """
-    found = {}
-    for article in articles:
-        article.prefetched_authors = []
-        found.setdefault(article.pk, []).append(article)  # an article listed twice on a page
-    if not found:
-        return articles
     quote = connection.ops.quote_name
     through = Article.authors.through
-    bylined = f"byline.{quote(through._meta.get_field('article').column)}"
+    article = f"byline.{quote(through._meta.get_field('article').column)}"
+    author = f"byline.{quote(through._meta.get_field('author').column)}"
+    pk = f"author.{quote(Author._meta.pk.column)}"
     sql = (
-        f"SELECT {rows.columns(Author, 'author')}, {bylined} "
+        f"SELECT {rows.columns(Author, 'author')}, {article} "
         f"FROM {quote(Author._meta.db_table)} author "
-        f"INNER JOIN {quote(through._meta.db_table)} byline "
-        f"ON byline.{quote(through._meta.get_field('author').column)} = "
-        f"author.{quote(Author._meta.pk.column)} "
-        f"WHERE {bylined} IN ({', '.join(['%s'] * len(found))}) "
-        f"ORDER BY author.{quote('name')}, author.{quote(Author._meta.pk.column)}"
+        f"INNER JOIN {quote(through._meta.db_table)} byline ON {author} = {pk} "
+        f"WHERE {article} IN ({{ids}}) ORDER BY author.{quote('name')}, {pk}"
     )
-    for author in rows.objects(Author, sql, [*found], Author.objects.db, extra=["bylined"]):
-        for article in found[author.bylined]:
-            article.prefetched_authors.append(author)
-    return articles
+    return rows.prefetch(articles, "prefetched_authors", Author, sql)
 
 
 def prefetch_tags(articles):
     """Give each of ``articles`` its tags as a plain list, which ``Article.tag_list`` returns,
-    in the order they were tagged.
+    in the order they were tagged; returns ``articles``.
 
-    One SQL statement written out from the models' tables: prefetched through taggit's
-    manager, building the query and a queryset for each article cost an article page
-    1.8 ms. Read through raw(), so that the database routers choose the database.
+    One SQL statement written out (``rows.prefetch()``): prefetched through taggit's
+    manager, building the query and a queryset for each article cost an article page 1.8 ms;
+    read through raw(), 0.5 ms on PostgreSQL, where the prepared statement takes 0.2.
     """
-    by_pk = {article.pk: article for article in articles}
-    for article in by_pk.values():
-        article.prefetched_tags = []
-    if not by_pk:
-        return
     quote = connection.ops.quote_name
     through = Article.tags.through
-    items, tags, types = (quote(model._meta.db_table) for model in (through, Tag, ContentType))
+    items, types = quote(through._meta.db_table), quote(ContentType._meta.db_table)
 
     def item(name):
-        return f"{items}.{quote(through._meta.get_field(name).column)}"
+        return f"item.{quote(through._meta.get_field(name).column)}"
 
     sql = (
-        f"SELECT {tags}.*, {item('object_id')} AS tagged_object FROM {tags} "
-        f"INNER JOIN {items} ON {item('tag')} = {tags}.{quote(Tag._meta.pk.column)} "
-        f"INNER JOIN {types} ON {item('content_type')} = {types}.{quote('id')} "
-        f"WHERE {types}.{quote('app_label')} = %s AND {types}.{quote('model')} = %s "
-        f"AND {item('object_id')} IN ({', '.join(['%s'] * len(by_pk))}) ORDER BY {item('id')}"
+        f"SELECT {rows.columns(Tag, 'tag')}, {item('object_id')} "
+        f"FROM {quote(Tag._meta.db_table)} tag "
+        f"INNER JOIN {items} item ON {item('tag')} = tag.{quote(Tag._meta.pk.column)} "
+        f"INNER JOIN {types} content_type "
+        f"ON {item('content_type')} = content_type.{quote('id')} "
+        f"WHERE content_type.{quote('app_label')} = %s AND content_type.{quote('model')} = %s "
+        f"AND {item('object_id')} IN ({{ids}}) ORDER BY {item('id')}"
     )
-    params = [Article._meta.app_label, Article._meta.model_name, *by_pk]
-    for found in Tag.objects.raw(sql, params):
-        by_pk[found.tagged_object].prefetched_tags.append(found)
+    params = [Article._meta.app_label, Article._meta.model_name]
+    return rows.prefetch(articles, "prefetched_tags", Tag, sql, params)
 
 
 class ArticleQuerySet(models.QuerySet):

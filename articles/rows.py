@@ -140,3 +140,24 @@ def objects(model, sql, params, using, deferred=(), extra=()):
             setattr(obj, name, value)
         result.append(obj)
     return result
+
+
+def prefetch(instances, to_attr, model, sql, params=()):
+    """Give each of ``instances`` the ``model`` instances of the rows of ``sql`` that are its
+    own, as a plain list under ``to_attr``, in the rows' order; returns ``instances``.
+
+    ``sql`` reads ``columns()`` of the model, then the id of the instance a row is for, of
+    the instances whose ids it lists where it says ``{ids}``, after its ``params``. Two
+    instances of one row (a page may list an article twice) each get the list.
+    """
+    found = {}
+    for instance in instances:
+        setattr(instance, to_attr, [])
+        found.setdefault(instance.pk, []).append(instance)
+    if not found:
+        return instances
+    sql = sql.format(ids=", ".join(["%s"] * len(found)))
+    for row in objects(model, sql, [*params, *found], model.objects.db, extra=["owner"]):
+        for instance in found[row.owner]:
+            getattr(instance, to_attr).append(row)
+    return instances

@@ -21,18 +21,19 @@ class PreparedStatementTests(TestCase):
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             return [statement for (statement,) in cursor.fetchall()]
 
-    def test_the_article_page_prepares_its_own_statement_byline_sidebar_and_thread(self):
+    def test_the_article_page_prepares_its_statements_written_out_not_the_orms(self):
         for _ in range(3):
             self.client.get(self.article.get_absolute_url())
         statements = self.prepared()
-        # The stored page's read and write, the byline (at the first rendering), the
+        # The stored page's read and write, the byline and tags (at the first rendering), the
         # sidebar's ranking and the story thread; the ORM's statements (the menu, the rest of
         # the first rendering) bind on the client, where a statement takes any number of
         # parameters, and none of them is prepared.
         marks = (
             'JOIN "articles_articleshell"',
             'INSERT INTO "articles_articleshell"',
-            "articles_article_authors",
+            'JOIN "articles_article_authors" byline',
+            'FROM "taggit_tag" tag',
             "shared_tags",
             "previous_id",
         )
