@@ -2,9 +2,9 @@
 make them.
 
 For the queries on the hot path of reader pages (an article with its stored page, its
-sidebar, the home page's front, the bylines of any list of teasers), where the ORM took
-longer to build the SQL than the database took to run it: about a millisecond of each page
-of the archive's long tail.
+sidebar, the home page's front, the bylines and tags of articles listed), where the ORM
+took longer to build the SQL than the database took to run it: about a millisecond of each
+page of the archive's long tail.
 On PostgreSQL, these statements are also prepared on each connection (``cursor()``), as
 are the day index's (articles.dayindex), which the home page and date archives run.
 """

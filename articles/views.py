@@ -76,7 +76,7 @@ class PublishedArticleMixin:
             raise Http404(_("Date out of range")) from None
 
     def paginate_queryset(self, queryset, page_size):
-        # Prefetch for the page shown only: the archives' next/previous lookups reuse the queryset.
+        # Teasers for the page shown only: the archives' next/previous lookups reuse the queryset.
         return super().paginate_queryset(queryset.for_listing(), page_size)
 
 
