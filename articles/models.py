@@ -28,7 +28,7 @@ from articles.images import (
     srcset,
     validate_hero_image,
 )
-from articles.links import slug_url
+from articles.links import pk_url, slug_url
 
 # The context variable listing the articles an article page shows (see ArticleDetailView).
 SHOWN_ARTICLES = "shown_articles"
@@ -583,7 +583,7 @@ class Article(SourcedWork):
         return reverse("articles:history", kwargs=self.url_kwargs())
 
     def get_short_url(self):
-        return reverse("articles:short", kwargs={"pk": self.pk})
+        return pk_url("articles:short", self.pk)
 
     def clean(self):
         super().clean()

@@ -157,13 +157,22 @@ class AddressTests(TestCase):
             with self.subTest(route=route):
                 self.assertEqual(instance.get_absolute_url(), reverse(route, kwargs=kwargs))
 
+    def test_short_links_are_what_reverse_writes_for_any_key(self):
+        for pk in (1, 7, 10, 22, 2201, 12345678901):
+            with self.subTest(pk=pk):
+                self.assertEqual(
+                    Article(pk=pk).get_short_url(), reverse("articles:short", args=[pk])
+                )
+
     def test_addresses_follow_the_script_prefix(self):
         """A site served under a path keeps it in every link, whatever was built before."""
         article = make_article()
         article.get_absolute_url()
+        article.get_short_url()
         set_script_prefix("/journal/")
         try:
             self.assertTrue(article.get_absolute_url().startswith("/journal/articles/"))
+            self.assertEqual(article.get_short_url(), f"/journal/a/{article.pk}/")
         finally:
             set_script_prefix("/")
 
