@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import listings
 from articles.links import absolute_url
-from articles.models import Article, Author, AuthorListing, Section, prefetch_bylines, prefetch_tags
+from articles.models import (
+    Article,
+    Author,
+    AuthorListing,
+    Section,
+    TagListing,
+    prefetch_bylines,
+    prefetch_tags,
+)
 
 
 class LatestArticlesFeed(Feed):
@@ -40,14 +48,13 @@ class LatestArticlesFeed(Feed):
     def subtitle(self, obj):
         return self._get_dynamic_attr("description", obj)
 
-    def articles(self, obj):
-        return Article.objects.published()
+    def newest(self, obj):
+        """The feed's ``size`` newest articles, newest first, as teasers."""
+        return Article.objects.newest_teasers(self.size)
 
     def items(self, obj):
         # Plain lists, not a manager's queryset for each item (prefetch_bylines(), prefetch_tags()).
-        items = list(self.articles(obj).teasers()[: self.size])
-        prefetch_tags(prefetch_bylines(items))
-        return items
+        return prefetch_tags(prefetch_bylines(self.newest(obj)))
 
     def item_title(self, item):
         return item.title
@@ -97,8 +104,8 @@ class TagFeed(LatestArticlesFeed):
     def description(self, obj):
         return _("The latest articles about %(tag)s.") % {"tag": obj.name}
 
-    def articles(self, obj):
-        return super().articles(obj).filter(pk__in=listings.newest([obj.pk], self.size))
+    def newest(self, obj):
+        return Article.objects.newest_teasers(self.size, listed=(TagListing, "tag_id", obj.pk))
 
 
 class TagAtomFeed(TagFeed):
@@ -116,9 +123,9 @@ class AuthorFeed(LatestArticlesFeed):
     def description(self, obj):
         return _("The latest articles by %(author)s.") % {"author": obj.name}
 
-    def articles(self, obj):
-        newest = listings.newest([obj.pk], self.size, AuthorListing, key="author_id")
-        return super().articles(obj).filter(pk__in=newest)
+    def newest(self, obj):
+        listed = (AuthorListing, "author_id", obj.pk)
+        return Article.objects.newest_teasers(self.size, listed=listed)
 
 
 class AuthorAtomFeed(AuthorFeed):
@@ -136,8 +143,8 @@ class SectionFeed(LatestArticlesFeed):
     def description(self, obj):
         return _("The latest articles of the %(section)s section.") % {"section": obj.name}
 
-    def articles(self, obj):
-        return super().articles(obj).filter(section=obj)
+    def newest(self, obj):
+        return Article.objects.newest_teasers(self.size, section=obj)
 
 
 class SectionAtomFeed(SectionFeed):

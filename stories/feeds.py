@@ -25,8 +25,8 @@ class StoryFeed(LatestArticlesFeed):
     def description(self, obj):
         return obj.summary
 
-    def articles(self, obj):
-        return obj.timeline()
+    def newest(self, obj):
+        return list(obj.timeline().teasers()[: self.size])
 
 
 class StoryAtomFeed(StoryFeed):

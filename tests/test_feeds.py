@@ -9,7 +9,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles.models import Article, Author
-from tests.factories import make_archive, make_article, make_author
+from tests.factories import make_archive, make_article, make_author, make_section
 
 SITE = "https://news.example"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -155,6 +155,25 @@ class FeedTests(TestCase):
         for path in ("/tags/nope/rss/", "/tags/secret/atom/", "/authors/nobody/rss/"):
             with self.subTest(path=path):
                 self.assertEqual(self.client.get(path).status_code, 404)
+
+
+class FeedListTests(TestCase):
+    def test_every_feed_lists_its_thirty_newest_published_articles_newest_first(self):
+        anne, europe = make_author(slug="anne"), make_section(slug="europe")
+        make_archive(32, authors=[anne])
+        Article.objects.update(section=europe)
+        make_article(
+            title="Embargo",
+            published_at=timezone.now() + timedelta(hours=1),
+            tags=["Ukraine"],
+            authors=[anne],
+            section=europe,
+        )
+        newest = [f"Archive piece {i}" for i in range(30)]
+        for path in ("/rss/", "/tags/ukraine/rss/", "/authors/anne/rss/", "/sections/europe/rss/"):
+            with self.subTest(path=path):
+                feed = ElementTree.fromstring(self.client.get(path).content)
+                self.assertEqual([item.findtext("title") for item in feed.iter("item")], newest)
 
 
 class FeedQueryTests(TestCase):
