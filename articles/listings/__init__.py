@@ -320,22 +320,6 @@ def used_authors(limit):
     return Author.objects.filter(Exists(listed)).order_by("name")[:limit]
 
 
-def newest(tag_ids, per_tag, model=TagListing, key="tag_id"):
-    """The ids of each tag's (or author's) ``per_tag`` newest published articles, as one
-    subquery."""
-    lists = [
-        model.objects.filter(
-            # Wrapped, as SQLite takes no LIMIT in the parts of a UNION.
-            pk__in=model.objects.published()
-            .filter(**{key: tag_id})
-            .order_by("-published_at", "-article_id")
-            .values("pk")[:per_tag]
-        ).values("article_id")
-        for tag_id in tag_ids
-    ]
-    return lists[0].union(*lists[1:], all=True)
-
-
 def related(model, deferred, tag_ids, limit, exclude):
     """The published articles (``model``, without the ``deferred`` fields) but those in
     ``exclude`` (ids) sharing most of these tags, then newest: one query, which ranks each tag's
