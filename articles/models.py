@@ -399,14 +399,14 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 "listed)"
             )
             params += [value, now, size]
+        conditions += [f"{table}.status = %s", f"{table}.published_at <= %s"]
+        params += [Article.Status.PUBLISHED, now, size]
         teaser_deferred = (*NEVER_LOADED, *NOT_IN_TEASERS)
         sql = (
             f"SELECT {rows.columns(Article, table, teaser_deferred)} FROM {table} "
-            f"WHERE {' AND '.join([*conditions, f'{table}.status = %s'])} "
-            f"AND {table}.published_at <= %s "
+            f"WHERE {' AND '.join(conditions)} "
             f"ORDER BY {table}.published_at DESC, {table}.id DESC LIMIT %s"
         )
-        params += [Article.Status.PUBLISHED, now, size]
         return rows.objects(Article, sql, params, self.db, teaser_deferred)
 
 
