@@ -392,12 +392,8 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
             params.append(section.pk)
         if listed is not None:
             listing, column, value = listed
-            conditions.append(
-                f"{table}.id IN (SELECT article_id FROM (SELECT article_id "
-                f"FROM {quote(listing._meta.db_table)} WHERE {quote(column)} = %s "
-                "AND published_at <= %s ORDER BY published_at DESC, article_id DESC LIMIT %s) "
-                "listed)"
-            )
+            recent = listings.recent(listing, column)
+            conditions.append(f"{table}.id IN (SELECT article_id FROM ({recent}) listed)")
             params += [value, now, size]
         conditions += [f"{table}.status = %s", f"{table}.published_at <= %s"]
         params += [Article.Status.PUBLISHED, now, size]

@@ -320,6 +320,18 @@ def used_authors(limit):
     return Author.objects.filter(Exists(listed)).order_by("name")[:limit]
 
 
+def recent(listing, column):
+    """SQL: the article ids and publication times of the ``listing`` rows whose ``column`` is
+    the first parameter, published by the second, newest first, as many as the third: a
+    bounded read, backwards, of the listing's (column, published_at, article_id) index."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT article_id, published_at FROM {quote(listing._meta.db_table)} "
+        f"WHERE {quote(column)} = %s AND published_at <= %s "
+        "ORDER BY published_at DESC, article_id DESC LIMIT %s"
+    )
+
+
 def related(model, deferred, tag_ids, limit, exclude):
     """The published articles (``model``, without the ``deferred`` fields) but those in
     ``exclude`` (ids) sharing most of these tags, then newest: one query, which ranks each tag's
@@ -338,9 +350,7 @@ def related(model, deferred, tag_ids, limit, exclude):
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     in_tags = ", ".join(["%s"] * len(tag_ids))
     newest_of_each_tag = " UNION ALL ".join(
-        f"SELECT article_id, published_at FROM (SELECT article_id, published_at FROM {listing} "
-        f"WHERE tag_id = %s AND published_at <= %s "
-        f"ORDER BY published_at DESC, article_id DESC LIMIT %s) tag_{n}"
+        f"SELECT article_id, published_at FROM ({recent(TagListing, 'tag_id')}) tag_{n}"
         for n in range(len(tag_ids))
     )
     shared_tags = (
