@@ -63,7 +63,9 @@ def test_sensitive_image_is_revealed_by_keyboard_and_announced(page, article):
     button = page.get_by_role("button", name="Afficher l’image")
     tab_to(page, "button.sensitive__reveal")
     assert page.evaluate(FOCUS_IS_VISIBLE)
-    page.keyboard.press("Enter")
+    # Revealing asks for the picture itself (the wait fails if it never does).
+    with page.expect_request(lambda r: "/heroes/" in r.url and "-blurred-" not in r.url):
+        page.keyboard.press("Enter")
 
     image = page.get_by_role("img", name="Des corps dans une rue de Boutcha")
     expect(image).to_be_visible()
@@ -72,7 +74,6 @@ def test_sensitive_image_is_revealed_by_keyboard_and_announced(page, article):
         "Image affichée : Des corps dans une rue de Boutcha"
     )
     assert page.evaluate("document.activeElement.matches('[data-sensitive-frame]')")
-    assert any("-blurred-" not in url for url in hero_requests)
     assert not audit(page)
     screenshot(page, "sensitive-revealed")
 
