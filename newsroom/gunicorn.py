@@ -1,5 +1,6 @@
 """Gunicorn settings, read with ``gunicorn -c python:newsroom.gunicorn``."""
 
+import gc
 import multiprocessing
 import os
 
@@ -19,3 +20,13 @@ errorlog = "-"
 # that user, such as a second site or a test server, would take it over or delete it. Nothing
 # here uses it; signals reload and stop the server.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    """Take what the master loaded (Django, the project's code and settings) out of the garbage
+    collector's reach before each worker is forked from it.
+
+    It lives as long as the worker: a full collection that walked it again and again took
+    60 ms of a request, now and then, and wrote to every page of memory the workers share.
+    """
+    gc.freeze()
