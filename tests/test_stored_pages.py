@@ -1,12 +1,15 @@
 """Readers' article pages come from the page stored at their first request, its fresh parts
 rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
 
+import shutil
+import tempfile
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
 from django.db import OperationalError
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -257,3 +260,51 @@ class ReadersArticleTests(TestCase):
         scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
         self.assertIsNone(self.read(scheduled))
         self.assertIsNone(self.read(make_article(status=Article.Status.DRAFT)))
+
+
+class CodeVersionTests(SimpleTestCase):
+    """A deploy renders every stored page again when it changes what pages are rendered with,
+    and only then."""
+
+    ON_PAGES = (
+        "articles/views.py",
+        "articles/templatetags/articles_tags.py",
+        "stories/models.py",
+        "templates/base.html",
+        "locale/fr/LC_MESSAGES/django.mo",
+    )
+    NOT_ON_PAGES = (
+        "articles/admin/forms.py",
+        "stories/admin.py",
+        "templates/admin/base_site.html",
+        "articles/management/commands/render_articles.py",
+    )
+
+    def setUp(self):
+        self.base = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.base)
+        for name in self.ON_PAGES + self.NOT_ON_PAGES:
+            (self.base / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.base / name).write_text("before the deploy")
+        self.addCleanup(shells.code_version.cache_clear)
+        self.before = self.version()
+
+    def version(self):
+        shells.code_version.cache_clear()
+        with override_settings(BASE_DIR=self.base):
+            return shells.code_version()
+
+    def deploy(self, name):
+        (self.base / name).write_text("after the deploy")
+        return self.version()
+
+    def test_a_change_to_code_templates_or_translations_renders_the_pages_again(self):
+        for name in self.ON_PAGES:
+            with self.subTest(name):
+                self.assertNotEqual(self.deploy(name), self.before)
+                self.before = self.version()
+
+    def test_a_change_to_the_editors_desk_or_the_commands_keeps_the_stored_pages(self):
+        for name in self.NOT_ON_PAGES:
+            with self.subTest(name):
+                self.assertEqual(self.deploy(name), self.before)

@@ -51,6 +51,9 @@ STORING = "storing_shell"
 # The project's folders of what pages are rendered with: templates, translations, code.
 SOURCES = ("articles", "edge", "live", "locale", "newsroom", "pages", "stories", "templates")
 SOURCE_SUFFIXES = {".py", ".html", ".mo", ".json", ".txt"}
+# What in them no reader's page is rendered with: the editors' desk and the commands operators
+# run. A deploy that changes only these keeps every stored page.
+NOT_ON_PAGES = {"admin", "admin.py", "management", "__pycache__"}
 # Settings written into pages (the storages: where images are linked).
 SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "STORAGES", "TIME_ZONE")
 # The caching proxies' surrogate keys, which a page served from a stored one must name as its
@@ -69,14 +72,16 @@ BATCH = 500
 @lru_cache(maxsize=1)
 def code_version():
     """A digest of what pages are rendered with besides the database: the project's
-    templates, translations and code, its static files' manifest and Django's version."""
+    templates, translations and code (but the editors' desk and the commands), its static
+    files' manifest and Django's version."""
     digest = hashlib.blake2b(django.__version__.encode(), digest_size=10)
     base = settings.BASE_DIR
     paths = sorted(
         path
         for name in SOURCES
         for path in (base / name).rglob("*")
-        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts
+        if path.suffix in SOURCE_SUFFIXES
+        and not NOT_ON_PAGES.intersection(path.relative_to(base).parts)
     )
     for path in paths:
         digest.update(str(path.relative_to(base)).encode())
