@@ -157,14 +157,16 @@ class PageSampler:
         # Carried by at least 0.5 % of the archive (500 articles of 100,000).
         self.common_tags = [pk for pk, _, n in tags if n >= self.published.count() // 200]
         self.tag_slugs = [slug for _, slug, _ in tags]
-        self.authors = list(Author.objects.values_list("slug", flat=True))
-        # Each section with its number of pages.
-        self.sections = [
-            (slug, -(-n // 12))
-            for slug, n in Section.objects.filter(articles__in=self.published)
-            .annotate(n=Count("articles"))
-            .values_list("slug", "n")
-        ]
+        # Each author and each section with its number of pages.
+        self.authors, self.sections = (
+            [
+                (slug, -(-n // 12))
+                for slug, n in model.objects.filter(articles__in=self.published)
+                .annotate(n=Count("articles"))
+                .values_list("slug", "n")
+            ]
+            for model in (Author, Section)
+        )
         self.pinned = list(
             self.published.filter(pinned_related__isnull=False).distinct().order_by("pk")
         )
@@ -196,10 +198,10 @@ class PageSampler:
     def day(self):
         return self.first_day + timedelta(days=self.rng.randrange(1, self.days))
 
-    def deep_section_page(self):
-        # Of the synthetic sections: the demo's, loaded beside them, hold a page or two.
-        slug, pages = self.rng.choice([section for section in self.sections if section[1] > 2])
-        return f"/sections/{slug}/?page={self.rng.randrange(2, pages)}"
+    def deep_page(self, prefix, listings):
+        # Of the synthetic authors and sections: the demo's, loaded beside them, hold a page or two.
+        slug, pages = self.rng.choice([listing for listing in listings if listing[1] > 2])
+        return f"{prefix}{slug}/?page={self.rng.randrange(2, pages)}"
 
     def many(self, make):
         return [make() for _ in range(self.repeat)]
@@ -226,20 +228,17 @@ class PageSampler:
             "that tag, deep pages",
             self.many(lambda: f"/tags/{self.biggest}/?page={rng.randrange(2, self.biggest_pages)}"),
         )
-        yield "author page 1", self.many(lambda: f"/authors/{rng.choice(self.authors)}/")
-        yield (
-            "author, deep pages",
-            self.many(lambda: f"/authors/{rng.choice(self.authors)}/?page={rng.randrange(2, 150)}"),
-        )
+        yield "author page 1", self.many(lambda: f"/authors/{rng.choice(self.authors)[0]}/")
+        yield "author, deep pages", self.many(lambda: self.deep_page("/authors/", self.authors))
         yield "section page 1", self.many(lambda: f"/sections/{rng.choice(self.sections)[0]}/")
-        yield "section, deep pages", self.many(self.deep_section_page)
+        yield "section, deep pages", self.many(lambda: self.deep_page("/sections/", self.sections))
         yield "year archive", self.many(lambda: f"/archives/{self.day():%Y}/")
         yield "month archive", self.many(lambda: f"/archives/{self.day():%Y/%m}/")
         yield "day archive", self.many(lambda: f"/archives/{self.day():%Y/%m/%d}/")
         yield "site feed (RSS, Atom)", ["/rss/", "/atom/"] * (self.repeat // 2)
         yield "tag feeds", self.many(lambda: f"/tags/{rng.choice(self.tag_slugs[:50])}/rss/")
         yield "biggest tag's feed", [f"/tags/{self.biggest}/atom/"] * self.repeat
-        yield "author feeds", self.many(lambda: f"/authors/{rng.choice(self.authors)}/atom/")
+        yield "author feeds", self.many(lambda: f"/authors/{rng.choice(self.authors)[0]}/atom/")
         yield "section feeds", self.many(lambda: f"/sections/{rng.choice(self.sections)[0]}/rss/")
 
 
