@@ -45,7 +45,10 @@ def pk_url(viewname, pk):
 @lru_cache(maxsize=64)
 def pk_route(urlconf, script_prefix, viewname):
     """The route's path before and after its key: what reverse() writes for keys 1 and 22,
-    which share no first nor last digit, has in common at each end."""
+    which share no first nor last digit, has in common at each end. reversed_route() finds
+    a slug's place with one reverse() and a mark, which the int converter refuses; slug
+    routes keep that, being reversed for each day of articles a worker meets (27 µs a day
+    rather than 51 the way of this one)."""
     one, other = (reverse(viewname, urlconf, kwargs={"pk": pk}) for pk in (1, 22))
     suffix = os.path.commonprefix([one[::-1], other[::-1]])[::-1]
     return os.path.commonprefix([one, other]), suffix
