@@ -27,6 +27,21 @@ TOOLBAR = {
 }
 
 
+def word_centre(editable, word):
+    """Where ``word``, the last in ``editable``'s last line, is drawn on the page."""
+    return editable.evaluate(
+        """(element, word) => {
+            const text = element.lastElementChild.lastChild;
+            const range = document.createRange();
+            range.setStart(text, text.length - word.length);
+            range.setEnd(text, text.length);
+            const box = range.getBoundingClientRect();
+            return [box.x + box.width / 2, box.y + box.height / 2];
+        }""",
+        word,
+    )
+
+
 def test_a_writers_day(desk, site):
     colleague = make_article(title="L’article d’un collègue", status=Article.Status.DRAFT)
     writer = desk("paul", "Rédacteurs")
@@ -70,11 +85,10 @@ def test_a_writers_day(desk, site):
     writer.keyboard.type(" provisoire")
     menubar.locator('[data-name="italic"]').click()
     writer.keyboard.type(" : la mairie")
-    writer.keyboard.press("Shift+ArrowLeft")
-    for _ in range(8):
-        writer.keyboard.press("Shift+ArrowLeft")
-    # The editor takes the selection from the browser's selectionchange event, after the key
-    # presses: its link button is enabled once it has.
+    # The editor reads typed text from the page after the key presses, and then puts the cursor
+    # after it: a selection made before that is lost. Its form field shows when it has.
+    expect(writer.locator("#id_body")).to_have_value(re.compile(r" : la mairie</p>$"))
+    writer.mouse.dblclick(*word_centre(body, "mairie"))
     link = menubar.locator('[data-name="link"]')
     expect(link).not_to_have_class(re.compile(r"\bdisabled\b"))
     link.click()
@@ -102,11 +116,15 @@ def test_a_writers_day(desk, site):
         "<strong>Bilan</strong>",
         "<em> provisoire</em>",
         'href="https://kharkiv.example/"',
+        "la <a",
+        ">mairie</a>",
     ):
         assert markup in article.body, markup
     assert "XX" not in article.body and "target" not in article.body
 
-    # Autosave: a revision with the typed text, the article itself left alone.
+    # Autosave: a revision with the typed text, the article itself left alone. The form takes
+    # its text to compare with once the editor has started: a writer cannot type before that.
+    writer.wait_for_function("editable => editable.editor.isInitialized", arg=body.element_handle())
     body.click()
     writer.keyboard.press("Control+End")
     writer.keyboard.type(" Texte en cours.")
