@@ -143,8 +143,10 @@ class PageSampler:
         from taggit.models import Tag
 
         from articles.models import Article, Author, Section
+        from articles.views import PublishedArticleMixin
 
         self.rng, self.repeat = rng, repeat
+        self.per_page = PublishedArticleMixin.paginate_by
         self.published = Article.objects.published()
         tags = list(
             Tag.objects.filter(article__in=self.published)
@@ -152,7 +154,7 @@ class PageSampler:
             .order_by("-n")
             .values_list("pk", "slug", "n")
         )
-        self.biggest, self.biggest_pages = tags[0][1], -(-tags[0][2] // 12)
+        self.biggest, self.biggest_pages = tags[0][1], self.last_page(tags[0][2])
         self.popular_tags = [pk for pk, _, n in tags[:3]]
         # Carried by at least 0.5 % of the archive (500 articles of 100,000).
         self.common_tags = [pk for pk, _, n in tags if n >= self.published.count() // 200]
@@ -160,7 +162,7 @@ class PageSampler:
         # Each author and each section with its number of pages.
         self.authors, self.sections = (
             [
-                (slug, -(-n // 12))
+                (slug, self.last_page(n))
                 for slug, n in model.objects.filter(articles__in=self.published)
                 .annotate(n=Count("articles"))
                 .values_list("slug", "n")
@@ -170,7 +172,7 @@ class PageSampler:
         self.pinned = list(
             self.published.filter(pinned_related__isnull=False).distinct().order_by("pk")
         )
-        self.home_pages = -(-self.published.count() // 12)
+        self.home_pages = self.last_page(self.published.count())
         first, last = self.published.earliest(), self.published.latest()
         self.first_day, self.days = (
             first.published_at.date(),
@@ -194,6 +196,10 @@ class PageSampler:
         yield name, urls
         if ArticleShell is not None:
             yield f"{name}, stored page", urls
+
+    def last_page(self, articles):
+        """The number of the last page of a listing of ``articles`` articles."""
+        return -(-articles // self.per_page)
 
     def day(self):
         return self.first_day + timedelta(days=self.rng.randrange(1, self.days))
