@@ -301,8 +301,9 @@ class CodeVersionTests(SimpleTestCase):
     def test_a_change_to_code_templates_or_translations_renders_the_pages_again(self):
         for name in self.ON_PAGES:
             with self.subTest(name):
-                self.assertNotEqual(self.deploy(name), self.before)
-                self.before = self.version()
+                after = self.deploy(name)
+                self.assertNotEqual(after, self.before)
+                self.before = after
 
     def test_a_change_to_the_editors_desk_or_the_commands_keeps_the_stored_pages(self):
         for name in self.NOT_ON_PAGES:
