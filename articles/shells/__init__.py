@@ -53,7 +53,7 @@ SOURCES = ("articles", "edge", "live", "locale", "newsroom", "pages", "stories",
 SOURCE_SUFFIXES = {".py", ".html", ".mo", ".json", ".txt"}
 # What in them no reader's page is rendered with: the editors' desk and the commands operators
 # run. A deploy that changes only these keeps every stored page.
-NOT_ON_PAGES = {"admin", "admin.py", "management", "__pycache__"}
+NOT_ON_PAGES = {"admin", "admin.py", "management"}
 # Settings written into pages (the storages: where images are linked).
 SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "STORAGES", "TIME_ZONE")
 # The caching proxies' surrogate keys, which a page served from a stored one must name as its
