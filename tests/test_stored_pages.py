@@ -1,10 +1,16 @@
 """Readers' article pages come from the page stored at their first request, its fresh parts
 rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
 
+import contextlib
+import io
 import shutil
+import sqlite3
+import subprocess
+import sys
 import tempfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 from unittest import mock
 
 from django.core.management import call_command
@@ -14,6 +20,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import shells
+from articles.management.commands.render_articles import Command as RenderArticles
 from articles.models import Article, Author, Correction, Section
 from articles.shells.models import ArticleShell
 from articles.tags import merge
@@ -22,6 +29,7 @@ from edge.keys import HEADER
 from stories.models import ArticlePlace, Place
 from tests.factories import (
     STORING,
+    make_archive,
     make_article,
     make_author,
     make_live,
@@ -31,6 +39,7 @@ from tests.factories import (
     make_user,
     sign_in,
 )
+from tests.test_gunicorn import BASE_DIR, GunicornTestCase
 
 
 @override_settings(READER_CACHE_SECONDS=0)
@@ -218,6 +227,117 @@ class StoredPageTests(TestCase):
             call_command("render_articles", verbosity=0)
         self.assertFalse(asked.called)
         self.assertFalse(ArticleShell.objects.filter(article=live).exists())
+
+
+@override_settings(READER_CACHE_SECONDS=0)
+class ObsoletePageTests(TestCase):
+    """``render_articles`` finds the obsolete pages in SQL, from what each was rendered from,
+    and ``--follow`` keeps finding them as editors work."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article(tags=["Ukraine", "Russie"], authors=[make_author()])
+        cls.neighbour = make_article(tags=["Ukraine"])
+
+    def setUp(self):
+        call_command("render_articles", verbosity=0)
+
+    def obsolete(self):
+        return set(shells.obsolete(Article.objects.published()))
+
+    def test_a_page_is_obsolete_from_any_change_that_makes_readers_get_it_rendered_again(self):
+        def rename_tag():
+            tag = Tag.objects.get(name="Russie")
+            tag.name = "Fédération de Russie"
+            tag.save()
+
+        def load_from_a_fixture():
+            Article.objects.get(pk=self.article.pk).save_base(raw=True)
+
+        changes = {
+            "the article saved": self.article.save,
+            "a tag renamed": rename_tag,
+            "a tag added": lambda: self.article.tags.add("Crimée"),
+            "a correction": lambda: Correction.objects.create(article=self.article, text="Non."),
+            "loaded from a fixture": load_from_a_fixture,
+        }
+        self.assertEqual(self.obsolete(), set())
+        for change, make in changes.items():
+            with self.subTest(change):
+                make()
+                self.assertEqual(self.obsolete(), {self.article})
+                response = self.client.get(self.article.get_absolute_url())
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(self.obsolete(), set())
+
+    def test_every_page_is_obsolete_after_a_deploy_or_without_a_page(self):
+        with override_settings(SITE_NAME="La Vigie"):
+            self.assertEqual(self.obsolete(), {self.article, self.neighbour})
+        ArticleShell.objects.filter(article=self.neighbour).delete()
+        self.assertEqual(self.obsolete(), {self.neighbour})
+
+    def test_obsolete_pages_are_found_in_one_query_however_many(self):
+        make_archive(30)
+        with self.assertNumQueries(1):
+            self.assertEqual(len(self.obsolete()), 30)
+
+    def test_a_page_that_cannot_be_stored_is_not_rendered_again_until_it_changes(self):
+        standfirst = f"Un {shells.MARK}includes/site_nav.html{shells.MARK} chapeau"
+        Article.objects.filter(pk=self.article.pk).update(standfirst=standfirst)
+        shells.bump([self.article.pk])
+        command = RenderArticles(stdout=io.StringIO())
+        command.handle(verbosity=0)
+        self.assertEqual(self.obsolete(), {self.article})
+        with mock.patch.object(command.handler, "get_response") as rendered:
+            self.assertEqual(command.render(), 0)
+            self.assertFalse(rendered.called)
+        self.article.refresh_from_db()
+        self.article.save()
+        self.assertEqual(command.render(), 1)
+
+
+class FollowerTests(GunicornTestCase):
+    """``render_articles --follow`` as operators run it, beside the site's other processes."""
+
+    def test_a_page_made_obsolete_by_another_process_is_stored_again_within_seconds(self):
+        follower = subprocess.Popen(
+            [sys.executable, "manage.py", "render_articles", "--follow", "--interval", "0.2"],
+            env=self.env,
+            cwd=BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.addCleanup(follower.stdout.close)
+        self.addCleanup(follower.wait, 15)
+        self.addCleanup(follower.terminate)
+        seed = "des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine"
+        self.wait_for_page(seed, "Corée du Nord")
+        self.manage(
+            "shell",
+            "-c",
+            "from taggit.models import Tag\n"
+            "tag = Tag.objects.get(name='Corée du Nord')\n"
+            "tag.name = 'République populaire démocratique de Corée'\n"
+            "tag.save()",
+        )
+        self.wait_for_page(seed, "République populaire démocratique de Corée")
+        self.assertIsNone(follower.poll(), "the follower stopped")
+
+    def wait_for_page(self, slug, text, timeout=20):
+        """Until the stored page of the article at ``slug`` shows ``text``."""
+        deadline = monotonic() + timeout
+        with contextlib.closing(sqlite3.connect(self.database, timeout=5)) as database:
+            while monotonic() < deadline:
+                row = database.execute(
+                    "SELECT html FROM articles_articleshell shell JOIN articles_article article "
+                    "ON article.id = shell.article_id WHERE article.slug = ?",
+                    [slug],
+                ).fetchone()
+                if row and text in row[0]:
+                    return
+                sleep(0.1)
+        self.fail(f"no stored page of {slug} showing {text!r} after {timeout} s")
 
 
 class ReadersArticleTests(TestCase):

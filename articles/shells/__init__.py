@@ -16,8 +16,9 @@ tagging, byline or correction added or removed) bumps the stamp of the articles 
 (``articles.shells.signals``). Both are read in the same query as the stored page, so a page
 rendered from rows that changed meanwhile is stored under a key nobody asks for: never served.
 The code's version covers templates, translations, Python code and the settings the page
-shows, so a deploy renders every page again as it is next asked for (``manage.py
-render_articles`` does it ahead of readers).
+shows, so a deploy renders every page again as it is next asked for. ``manage.py
+render_articles`` does it ahead of readers, and with ``--follow`` keeps storing each page as
+it becomes obsolete, so that readers and crawlers rarely pay for a page rendered whole.
 
 Only readers' pages use them: previews, staff and articles with live coverage (whose
 structured data follows every update) are rendered whole, as before.
@@ -31,7 +32,7 @@ import django
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DatabaseError, connections, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.dispatch import receiver
 from django.template import loader
 from django.template.context import make_context
@@ -61,7 +62,7 @@ SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "STORAGES"
 # registered by the edge app (edge.keys), which this one does not import.
 SURROGATE_KEYS = []
 # The stored page's columns, its primary key first.
-STORED_FIELDS = ("article", "key", "html", "surrogate_keys", "tag_ids")
+STORED_FIELDS = ("article", "key", "updated_at", "stamp", "html", "surrogate_keys", "tag_ids")
 # Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
 # rendered whole each time, registered by the apps that set them (live coverage).
 RENDERED_WHOLE = set()
@@ -108,10 +109,27 @@ def usable_for(article):
 
 def key(article):
     """The key a stored page of ``article`` must carry to be served now."""
-    return (
-        f"{code_and_settings()}:{get_language()}:"
-        f"{article.updated_at.timestamp():.6f}:{article.shell_stamp}"
+    return f"{version()}:{article.updated_at.timestamp():.6f}:{article.shell_stamp}"
+
+
+def version():
+    """What every key begins with: what only a deploy changes, and the language."""
+    return f"{code_and_settings()}:{get_language()}"
+
+
+def obsolete(articles):
+    """These ``articles`` (a queryset) but those whose stored page is valid now: one query,
+    whatever their number, which compares the rows a page was rendered from with the
+    article's (the key is worked out in Python only)."""
+    from articles.shells.models import ArticleShell
+
+    valid = ArticleShell.objects.filter(
+        article=OuterRef("pk"),
+        key__startswith=f"{version()}:",
+        updated_at=OuterRef("updated_at"),
+        stamp=OuterRef("shell_stamp"),
     )
+    return articles.filter(~Exists(valid))
 
 
 def keyed(article):
@@ -232,6 +250,8 @@ def store(article, html, names=()):
     shell = ArticleShell(
         article=article,
         key=key(article),
+        updated_at=article.updated_at,
+        stamp=article.shell_stamp,
         html=html,
         surrogate_keys=" ".join(sorted(names)),
         tag_ids=[tag.pk for tag in article.tag_list],

@@ -11,6 +11,11 @@ class ArticleShell(models.Model):
         "articles.Article", models.CASCADE, primary_key=True, related_name="shell"
     )
     key = models.CharField(max_length=100)
+    # What the key was made of besides the code: the article's row as the page was rendered
+    # from it. Compared with the article's in SQL, they find the obsolete pages among
+    # thousands (shells.obsolete()), where the key could only be worked out in Python.
+    updated_at = models.DateTimeField(null=True)
+    stamp = models.PositiveIntegerField(null=True)
     html = models.TextField()
     # The surrogate keys of what the stored part shows (tags, authors, places), which a page
     # served from it must still name for the caching proxies to purge it.

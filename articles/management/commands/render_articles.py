@@ -1,15 +1,21 @@
 import io
+import logging
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections
+from django.utils import translation
 
 from articles import shells
 from articles.management.progress import ProgressBar
 from articles.models import Article
 from articles.views import ARTICLE_PAGE_FLAGS, row_exists
+
+logger = logging.getLogger(__name__)
 
 BATCH = 500
 
@@ -18,44 +24,74 @@ class Command(BaseCommand):
     help = (
         "Store the readers' page of every published article that has none, or an obsolete one "
         "(after a deploy, say), newest first: ahead of readers and crawlers, who then get it "
-        "at the cost of its fresh parts only."
+        "at the cost of its fresh parts only. With --follow, keep doing it as pages become "
+        "obsolete (an edit, a renamed tag, a publication time come), until stopped."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, help="store at most this many pages")
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help="then look for obsolete pages every --interval seconds, until stopped",
+        )
+        parser.add_argument("--interval", type=float, default=5.0, help="seconds (default 5)")
 
-    def handle(self, *args, limit=None, **options):
+    def handle(self, *args, limit=None, follow=False, interval=5.0, **options):
         if not shells.enabled():
             self.stderr.write("Stored pages are off (ARTICLE_SHELLS, or DEBUG): nothing to do.")
             return
-        handler = BaseHandler()
-        handler.load_middleware()
+        self.handler = BaseHandler()
+        self.handler.load_middleware()
+        # Articles rendered at the last pass, as they were then: one still obsolete after it
+        # could not be stored (see shells.page()), and is not rendered again until it changes.
+        self.rendered = {}
+        bar = ProgressBar(self.stderr if options["verbosity"] else None, "Rendering")
+        self.stdout.write(f"{self.render(limit, bar)} article page(s) stored.")
+        while follow:
+            try:
+                time.sleep(interval)
+                # As a request does: a connection lost (a database restarted) is replaced.
+                close_old_connections()
+                if stored := self.render():
+                    self.stdout.write(f"{stored} article page(s) stored.")
+            except DatabaseError:
+                logger.warning("Obsolete pages not rendered; trying again", exc_info=True)
+            except KeyboardInterrupt:
+                return
+
+    def render(self, limit=None, bar=None):
+        """Render the obsolete pages, newest first; how many."""
         # The flags that have an article rendered whole each time: no page of it to store.
         whole = {name: row_exists(*ARTICLE_PAGE_FLAGS[name]) for name in shells.RENDERED_WHOLE}
+        with translation.override(settings.LANGUAGE_CODE):  # as readers' requests run
+            articles = shells.obsolete(Article.objects.published())
         articles = (
-            Article.objects.published()
-            .annotate(**whole)
-            .select_related("shell")
-            .defer("shell__html", "body", "backstory")
+            articles.annotate(**whole)
+            .filter(**{name: False for name in whole})
+            .only("slug", "published_at", "updated_at", "shell_stamp")
             .order_by("-published_at", "-pk")
         )
-        total = articles.count()
-        bar = ProgressBar(self.stderr if options["verbosity"] else None, "Rendering")
-        rendered = seen = 0
-        for seen, article in enumerate(articles.iterator(chunk_size=BATCH), 1):
-            if shells.stored(article) is None and shells.usable_for(article):
+        total = articles.count() if bar else 0
+        rendered, count = {}, 0
+        for article in articles.iterator(chunk_size=BATCH):
+            state = (article.updated_at, article.shell_stamp)
+            if self.rendered.get(article.pk) != state:
                 path = article.get_absolute_url()
-                response = handler.get_response(reader_request(path))
+                response = self.handler.get_response(reader_request(path))
                 if response.status_code != 200:
                     self.stderr.write(f"{path}: {response.status_code}")
-                rendered += 1
-            if seen % BATCH == 0:
-                bar.update(seen, total)
-            if rendered == limit:
+                count += 1
+            rendered[article.pk] = state
+            if bar and len(rendered) % BATCH == 0:
+                bar.update(len(rendered), total)
+            if count == limit:
                 break
-        bar.update(seen, total)
-        bar.finish()
-        self.stdout.write(f"{rendered} article page(s) stored.")
+        if bar:
+            bar.update(len(rendered), total)
+            bar.finish()
+        self.rendered = rendered
+        return count
 
 
 def reader_request(path):
