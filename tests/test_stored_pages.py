@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from articles import shells
 from articles.management.commands.render_articles import Command as RenderArticles
+from articles.management.commands.render_articles import reader_request
 from articles.models import Article, Author, Correction, Section
 from articles.shells.models import ArticleShell
 from articles.tags import merge
@@ -280,6 +281,26 @@ class ObsoletePageTests(TestCase):
         make_archive(30)
         with self.assertNumQueries(1):
             self.assertEqual(len(self.obsolete()), 30)
+
+    def test_render_articles_stores_every_obsolete_page_newest_first_batch_after_batch(self):
+        archive = make_archive(5)
+        # Published at the same time as the next one, which a batch of two leaves to the next.
+        archive.append(make_article(published_at=archive[1].published_at))
+        command = RenderArticles(stdout=io.StringIO())
+        with (
+            mock.patch("articles.management.commands.render_articles.BATCH", 2),
+            mock.patch(
+                "articles.management.commands.render_articles.reader_request",
+                wraps=reader_request,
+            ) as asked,
+        ):
+            command.handle(verbosity=0)
+        newest_first = sorted(archive, key=lambda a: (a.published_at, a.pk), reverse=True)
+        self.assertEqual(
+            [call.args[0] for call in asked.call_args_list],
+            [article.get_absolute_url() for article in newest_first],
+        )
+        self.assertEqual(self.obsolete(), set())
 
     def test_a_page_that_cannot_be_stored_is_not_rendered_again_until_it_changes(self):
         standfirst = f"Un {shells.MARK}includes/site_nav.html{shells.MARK} chapeau"
