@@ -13,7 +13,7 @@ from pathlib import Path
 from time import monotonic, sleep
 from unittest import mock
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
@@ -301,6 +301,16 @@ class ObsoletePageTests(TestCase):
             [article.get_absolute_url() for article in newest_first],
         )
         self.assertEqual(self.obsolete(), set())
+
+    def test_processes_side_by_side_each_store_their_part_of_the_pages(self):
+        archive = set(make_archive(5))
+        call_command("render_articles", "--part", "2/2", verbosity=0)
+        self.assertEqual(self.obsolete(), {article for article in archive if article.pk % 2 == 0})
+        call_command("render_articles", "--part", "1/2", verbosity=0)
+        self.assertEqual(self.obsolete(), set())
+        for wrong in ("3/2", "0/2", "2", "a/b", "-1/2"):
+            with self.subTest(wrong), self.assertRaises(CommandError):
+                call_command("render_articles", "--part", wrong, verbosity=0)
 
     def test_a_page_that_cannot_be_stored_is_not_rendered_again_until_it_changes(self):
         standfirst = f"Un {shells.MARK}includes/site_nav.html{shells.MARK} chapeau"

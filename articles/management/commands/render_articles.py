@@ -1,3 +1,4 @@
+import argparse
 import io
 import logging
 import time
@@ -9,6 +10,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.db.models import Q
+from django.db.models.functions import Mod
 from django.utils import translation
 
 from articles import shells
@@ -37,11 +39,20 @@ class Command(BaseCommand):
             help="then look for obsolete pages every --interval seconds, until stopped",
         )
         parser.add_argument("--interval", type=float, default=5.0, help="seconds (default 5)")
+        parser.add_argument(
+            "--part",
+            type=part,
+            default=(1, 1),
+            metavar="K/N",
+            help="only the K-th of N parts of the articles: N processes side by side (each "
+            "with --part 1/N to N/N) store the pages N times as fast, given the cores",
+        )
 
-    def handle(self, *args, limit=None, follow=False, interval=5.0, **options):
+    def handle(self, *args, limit=None, follow=False, interval=5.0, part=(1, 1), **options):
         if not shells.enabled():
             self.stderr.write("Stored pages are off (ARTICLE_SHELLS, or DEBUG): nothing to do.")
             return
+        self.part = part
         self.handler = BaseHandler()
         self.handler.load_middleware()
         # Articles rendered at the last pass, as they were then: one still obsolete after it
@@ -96,19 +107,29 @@ class Command(BaseCommand):
         self.rendered = rendered
         return count
 
-    @staticmethod
-    def obsolete():
-        """The published articles whose page is obsolete, newest first."""
+    def obsolete(self):
+        """The published articles of this part whose page is obsolete, newest first."""
         # The flags that have an article rendered whole each time: no page of it to store.
         whole = {name: row_exists(*ARTICLE_PAGE_FLAGS[name]) for name in shells.RENDERED_WHOLE}
         with translation.override(settings.LANGUAGE_CODE):  # as readers' requests run
             articles = shells.obsolete(Article.objects.published())
+        index, parts = self.part
+        if parts > 1:
+            articles = articles.alias(part=Mod("pk", parts)).filter(part=index - 1)
         return (
             articles.annotate(**whole)
             .filter(**{name: False for name in whole})
             .only("slug", "published_at", "updated_at", "shell_stamp")
             .order_by("-published_at", "-pk")
         )
+
+
+def part(value):
+    """``--part K/N``: (K, N)."""
+    index, _, parts = value.partition("/")
+    if not (index.isdigit() and parts.isdigit() and 1 <= int(index) <= int(parts)):
+        raise argparse.ArgumentTypeError("K/N, where 1 ≤ K ≤ N: 2/4, say")
+    return int(index), int(parts)
 
 
 def reader_request(path):
