@@ -48,8 +48,9 @@ ENDPOINTS = [
     # Its tags are rare, so it is the cheapest article to build.
     ("seed article, uncached", SEED_PATH, "uncached", None, (), "uncached"),
     # A crawler's traffic: a different article of the archive each time, through the cache;
-    # articles whose page was stored before (at an earlier visit, or by render_articles), then
-    # articles nobody asked for since the last deploy, rendered whole and stored as they go.
+    # articles whose page is stored (by render_articles, which keeps them so with --follow),
+    # then articles whose page is obsolete, as after a deploy until render_articles has stored
+    # it: rendered whole and stored as they go.
     ("long tail, pages stored", SEED_PATH, "site", LONG_TAIL_SCRIPT, (), "uncached"),
     ("long tail, first visits", SEED_PATH, "site", LONG_TAIL_SCRIPT, (), "uncached"),
 ]
