@@ -557,8 +557,9 @@ class Article(SourcedWork):
         verbose_name_plural = _("articles")
         indexes = [
             # With the id, listing pages read their ids from the index alone, at any depth;
-            # with updated_at, sitemaps read a month's lastmod from it too.
-            models.Index(fields=["status", "published_at", "id", "updated_at"]),
+            # with updated_at, sitemaps read a month's lastmod from it too, and with the
+            # stamp, render_articles what each page must have been rendered from.
+            models.Index(fields=["status", "published_at", "id", "updated_at", "shell_stamp"]),
             # A section's page and its block on the home page read their newest from here.
             models.Index(
                 fields=["section", "status", "published_at", "id"], name="article_section_recent"

@@ -13,6 +13,8 @@ from pathlib import Path
 from time import monotonic, sleep
 from unittest import mock
 
+import time_machine
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -20,6 +22,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import shells
+from articles.cache import GENERATION_KEY, renew_generation
 from articles.management.commands.render_articles import Command as RenderArticles
 from articles.management.commands.render_articles import reader_request
 from articles.models import Article, Author, Correction, Section
@@ -311,6 +314,23 @@ class ObsoletePageTests(TestCase):
         for wrong in ("3/2", "0/2", "2", "a/b", "-1/2"):
             with self.subTest(wrong), self.assertRaises(CommandError):
                 call_command("render_articles", "--part", wrong, verbosity=0)
+
+    def test_the_follower_looks_again_after_a_save_anywhere_or_a_minute(self):
+        command = RenderArticles(stdout=io.StringIO())
+        command.generation = command.next_look = None
+        renew_generation()  # as the first page served does
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            self.assertTrue(command.changed())
+            self.assertFalse(command.changed())
+            self.neighbour.save()
+            self.assertTrue(command.changed())
+            clock.shift(59)
+            self.assertFalse(command.changed())
+            clock.shift(2)
+            self.assertTrue(command.changed())
+            cache.delete(GENERATION_KEY)  # the cache emptied or out of reach: look each time
+            self.assertTrue(command.changed())
+            self.assertTrue(command.changed())
 
     def test_a_page_that_cannot_be_stored_is_not_rendered_again_until_it_changes(self):
         standfirst = f"Un {shells.MARK}includes/site_nav.html{shells.MARK} chapeau"

@@ -13,7 +13,8 @@ class ArticleShell(models.Model):
     key = models.CharField(max_length=100)
     # What the key was made of besides the code: the article's row as the page was rendered
     # from it. Compared with the article's in SQL, they find the obsolete pages among
-    # thousands (shells.obsolete()), where the key could only be worked out in Python.
+    # thousands (shells.obsolete()), where the key could only be worked out in Python. Before
+    # the page's text: SQLite reads a row's columns in order, and the text overflows its page.
     updated_at = models.DateTimeField(null=True)
     stamp = models.PositiveIntegerField(null=True)
     html = models.TextField()

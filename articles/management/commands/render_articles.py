@@ -5,6 +5,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.management.base import BaseCommand
@@ -14,6 +15,7 @@ from django.db.models.functions import Mod
 from django.utils import translation
 
 from articles import shells
+from articles.cache import GENERATION_KEY
 from articles.management.progress import ProgressBar
 from articles.models import Article
 from articles.views import ARTICLE_PAGE_FLAGS, row_exists
@@ -21,6 +23,8 @@ from articles.views import ARTICLE_PAGE_FLAGS, row_exists
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+# The longest the follower goes without looking for obsolete pages when nothing is saved.
+LOOK_AGAIN_SECONDS = 60
 
 
 class Command(BaseCommand):
@@ -59,10 +63,14 @@ class Command(BaseCommand):
         # could not be stored (see shells.page()), and is not rendered again until it changes.
         self.rendered = {}
         bar = ProgressBar(self.stderr if options["verbosity"] else None, "Rendering")
+        self.generation = self.next_look = None
+        self.changed()
         self.stdout.write(f"{self.render(limit, bar)} article page(s) stored.")
         while follow:
             try:
                 time.sleep(interval)
+                if not self.changed():
+                    continue
                 # As a request does: a connection lost (a database restarted) is replaced.
                 close_old_connections()
                 if stored := self.render():
@@ -71,6 +79,17 @@ class Command(BaseCommand):
                 logger.warning("Obsolete pages not rendered; trying again", exc_info=True)
             except KeyboardInterrupt:
                 return
+
+    def changed(self):
+        """Whether to look for obsolete pages again: something was saved since the last look,
+        as the page cache's generation tells (every save renews it), or a minute went by (a
+        publication time come saves nothing). Looking costs a query over every article (0.3 s
+        at 100,000 on SQLite, 0.45 s on PostgreSQL), asking the cache next to nothing."""
+        generation, now = cache.get(GENERATION_KEY), time.time()
+        if generation is not None and generation == self.generation and now < self.next_look:
+            return False
+        self.generation, self.next_look = generation, now + LOOK_AGAIN_SECONDS
+        return True
 
     def render(self, limit=None, bar=None):
         """Render the obsolete pages, newest first; how many."""
@@ -117,7 +136,7 @@ class Command(BaseCommand):
         if parts > 1:
             articles = articles.alias(part=Mod("pk", parts)).filter(part=index - 1)
         return (
-            articles.annotate(**whole)
+            articles.alias(**whole)
             .filter(**{name: False for name in whole})
             .only("slug", "published_at", "updated_at", "shell_stamp")
             .order_by("-published_at", "-pk")
