@@ -317,7 +317,6 @@ class ObsoletePageTests(TestCase):
 
     def test_the_follower_looks_again_after_a_save_anywhere_or_a_minute(self):
         command = RenderArticles(stdout=io.StringIO())
-        command.generation = command.next_look = None
         renew_generation()  # as the first page served does
         with time_machine.travel(timezone.now(), tick=False) as clock:
             self.assertTrue(command.changed())
@@ -351,15 +350,15 @@ class FollowerTests(GunicornTestCase):
     """``render_articles --follow`` as operators run it, beside the site's other processes."""
 
     def test_a_page_made_obsolete_by_another_process_is_stored_again_within_seconds(self):
+        log = (self.folder / "follower.log").open("w")
+        self.addCleanup(log.close)
         follower = subprocess.Popen(
             [sys.executable, "manage.py", "render_articles", "--follow", "--interval", "0.2"],
             env=self.env,
             cwd=BASE_DIR,
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
-            text=True,
         )
-        self.addCleanup(follower.stdout.close)
         self.addCleanup(follower.wait, 15)
         self.addCleanup(follower.terminate)
         seed = "des-troupes-nord-coreennes-soutiennent-la-russie-en-ukraine"

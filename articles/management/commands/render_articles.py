@@ -35,6 +35,9 @@ class Command(BaseCommand):
         "obsolete (an edit, a renamed tag, a publication time come), until stopped."
     )
 
+    # What the follower saw at its last look for obsolete pages (changed()).
+    generation = next_look = None
+
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, help="store at most this many pages")
         parser.add_argument(
@@ -63,7 +66,6 @@ class Command(BaseCommand):
         # could not be stored (see shells.page()), and is not rendered again until it changes.
         self.rendered = {}
         bar = ProgressBar(self.stderr if options["verbosity"] else None, "Rendering")
-        self.generation = self.next_look = None
         self.changed()
         self.stdout.write(f"{self.render(limit, bar)} article page(s) stored.")
         while follow:
