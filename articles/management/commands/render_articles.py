@@ -43,9 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--follow",
             action="store_true",
-            help="then look for obsolete pages every --interval seconds, until stopped",
+            help="then go on until stopped: store the pages made obsolete since, whenever "
+            "anything was saved (asked every --interval seconds) and at least once a minute",
         )
-        parser.add_argument("--interval", type=float, default=5.0, help="seconds (default 5)")
+        parser.add_argument(
+            "--interval", type=float, default=5.0, help="seconds between asks (default 5)"
+        )
         parser.add_argument(
             "--part",
             type=part,
