@@ -68,7 +68,7 @@ class Command(BaseCommand):
         # Articles rendered at the last pass, as they were then: one still obsolete after it
         # could not be stored (see shells.page()), and is not rendered again until it changes.
         self.rendered = {}
-        bar = ProgressBar(self.stderr if options["verbosity"] else None, "Rendering")
+        bar = ProgressBar(self.stderr, "Rendering") if options["verbosity"] else None
         self.changed()
         self.stdout.write(f"{self.render(limit, bar)} article page(s) stored.")
         while follow:
