@@ -19,7 +19,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py draw_share_cards
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py render_articles --verbosity 0
+	$(BIN)/python manage.py render_articles --prune --verbosity 0
 	$(BIN)/gunicorn -c python:newsroom.gunicorn newsroom.wsgi
 
 # Tests get a throwaway key, so that a DATABASE_URL run needs no SECRET_KEY of its own.

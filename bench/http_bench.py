@@ -49,8 +49,8 @@ ENDPOINTS = [
     ("seed article, uncached", SEED_PATH, "uncached", None, (), "uncached"),
     # A crawler's traffic: a different article of the archive each time, through the cache;
     # articles whose page is stored (by render_articles, which keeps them so with --follow),
-    # then articles whose page is obsolete, as after a deploy until render_articles has stored
-    # it: rendered whole and stored as they go.
+    # then articles whose page is obsolete, as with no render_articles running or in the
+    # seconds after an edit before it has stored the page: rendered whole and stored as they go.
     ("long tail, pages stored", SEED_PATH, "site", LONG_TAIL_SCRIPT, (), "uncached"),
     ("long tail, first visits", SEED_PATH, "site", LONG_TAIL_SCRIPT, (), "uncached"),
 ]

@@ -220,8 +220,7 @@ class StoredPageTests(TestCase):
         call_command("render_articles", verbosity=0)
         published = Article.objects.published()
         self.assertEqual(ArticleShell.objects.count(), published.count())
-        for article in published.select_related("shell"):
-            self.assertIsNotNone(shells.stored(article))
+        self.assertFalse(shells.obsolete(published).exists())
         self.assertIn("Crimée", ArticleShell.objects.get(article=self.article).html)
 
     def test_render_articles_leaves_out_the_articles_rendered_whole_each_time(self):
@@ -279,6 +278,33 @@ class ObsoletePageTests(TestCase):
             self.assertEqual(self.obsolete(), {self.article, self.neighbour})
         ArticleShell.objects.filter(article=self.neighbour).delete()
         self.assertEqual(self.obsolete(), {self.neighbour})
+
+    def test_the_next_release_stores_its_pages_while_this_one_serves_its_own(self):
+        next_release = mock.patch("articles.shells.code_and_settings", return_value="next")
+        with next_release:
+            self.assertEqual(self.obsolete(), {self.article, self.neighbour})
+            call_command("render_articles", verbosity=0)
+            self.assertEqual(self.obsolete(), set())
+        self.assertEqual(self.obsolete(), set())
+        self.assertEqual(ArticleShell.objects.filter(article=self.article).count(), 2)
+        for shell in ArticleShell.objects.filter(article=self.article):
+            shell.html = shell.html.replace(self.article.title, f"Release {shell.version}")
+            shell.save()
+        url = self.article.get_absolute_url()
+        self.assertContains(self.client.get(url), f"Release {shells.version()}")
+        with next_release:
+            self.assertContains(self.client.get(url), "Release next:fr")
+
+    def test_pruning_deletes_the_pages_of_other_releases_only(self):
+        with mock.patch("articles.shells.code_and_settings", return_value="last"):
+            call_command("render_articles", verbosity=0)
+        out = io.StringIO()
+        call_command("render_articles", prune=True, verbosity=0, stdout=out)
+        self.assertIn("2 page(s) of other releases deleted.", out.getvalue())
+        self.assertEqual(
+            set(ArticleShell.objects.values_list("version", flat=True)), {shells.version()}
+        )
+        self.assertEqual(self.obsolete(), set())
 
     def test_obsolete_pages_are_found_in_one_query_however_many(self):
         make_archive(30)

@@ -9,16 +9,17 @@ parts* left as marks (``{% fresh "template" %}``: the menu, the story banner, li
 the sidebar) and stored (``ArticleShell``); later requests read it with the article, in the
 same query, and render only the fresh parts.
 
-A stored page is valid while its key is the one the article gives now (``key()``): the
-article's last save, its ``shell_stamp`` and the code's version. Whatever changes something
-a stored page shows without saving the article (a tag, author, section or place renamed, a
-tagging, byline or correction added or removed) bumps the stamp of the articles concerned
-(``articles.shells.signals``). Both are read in the same query as the stored page, so a page
-rendered from rows that changed meanwhile is stored under a key nobody asks for: never served.
-The code's version covers templates, translations, Python code and the settings the page
-shows, so a deploy renders every page again as it is next asked for. ``manage.py
-render_articles`` does it ahead of readers, and with ``--follow`` keeps storing each page as
-it becomes obsolete, so that readers and crawlers rarely pay for a page rendered whole.
+Each release (``version()``: the code's templates, translations and Python code, the settings
+pages show, the language) stores pages of its own, so that ``manage.py render_articles`` of
+the next release stores its pages while this one still serves its own: a deploy costs readers
+nothing. A stored page is valid while the article's last save and its ``shell_stamp`` are
+those it was rendered from. Whatever changes something a stored page shows without saving the
+article (a tag, author, section or place renamed, a tagging, byline or correction added or
+removed) bumps the stamp of the articles concerned (``articles.shells.signals``). Both are read
+in the same query as the stored page, so a page rendered from rows that changed meanwhile is
+stored as rendered from those rows: never served. ``render_articles --follow`` keeps storing
+each page as it becomes obsolete, so that readers and crawlers rarely pay for a page rendered
+whole, and ``--prune`` drops the pages of releases no longer served.
 
 Only readers' pages use them: previews, staff and articles with live coverage (whose
 structured data follows every update) are rendered whole, as before.
@@ -61,8 +62,10 @@ SHOWN_SETTINGS = ("SITE_NAME", "SITE_URL", "MEDIA_URL", "STATIC_URL", "STORAGES"
 # rendering did: pairs of (read the keys the page being built names so far, add these),
 # registered by the edge app (edge.keys), which this one does not import.
 SURROGATE_KEYS = []
-# The stored page's columns, its primary key first.
-STORED_FIELDS = ("article", "key", "updated_at", "stamp", "html", "surrogate_keys", "tag_ids")
+# The stored page's columns: the STORED_UNIQUE first tell one page from another (its article
+# and release), storing it again replaces the others.
+STORED_FIELDS = ("article", "version", "updated_at", "stamp", "html", "surrogate_keys", "tag_ids")
+STORED_UNIQUE = 2
 # Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
 # rendered whole each time, registered by the apps that set them (live coverage).
 RENDERED_WHOLE = set()
@@ -108,28 +111,39 @@ def usable_for(article):
 
 
 def key(article):
-    """The key a stored page of ``article`` must carry to be served now."""
+    """What a rendering of ``article``'s own part is valid for: this release, the article's
+    last save and stamp (the teasers' cache keys)."""
     return f"{version()}:{article.updated_at.timestamp():.6f}:{article.shell_stamp}"
 
 
 def version():
-    """What every key begins with: what only a deploy changes, and the language."""
+    """The release whose pages a request reads: what only a deploy changes, and the language."""
     return f"{code_and_settings()}:{get_language()}"
 
 
 def obsolete(articles):
-    """These ``articles`` (a queryset) but those whose stored page is valid now: one query,
-    whatever their number, which compares the rows a page was rendered from with the
-    article's (the key is worked out in Python only)."""
+    """These ``articles`` (a queryset) but those whose page of this release is valid: one
+    query, whatever their number, which compares the row each page was rendered from with the
+    article's."""
     from articles.shells.models import ArticleShell
 
     valid = ArticleShell.objects.filter(
         article=OuterRef("pk"),
-        key__startswith=f"{version()}:",
+        version=version(),
         updated_at=OuterRef("updated_at"),
         stamp=OuterRef("shell_stamp"),
     )
     return articles.filter(~Exists(valid))
+
+
+def prune():
+    """Delete the pages no server of this release reads: those of other releases (stored
+    while the last deploy's servers still served, or by the next one's ahead of its own) or
+    other settings; how many."""
+    from articles.shells.models import ArticleShell
+
+    prefix = f"{code_and_settings()}:"
+    return ArticleShell.objects.exclude(version__startswith=prefix).delete()[0]
 
 
 def keyed(article):
@@ -155,9 +169,9 @@ def forget_settings(setting, **kwargs):
 
 def read(slug, since, until, flags):
     """The published article at ``slug``, published in [``since``, ``until``), with its
-    section, its stored page if any and the page's ``flags`` (``ARTICLE_PAGE_FLAGS``); None if
-    there is none. One statement written out, the ORM's version of which cost a reader's page
-    more to build than to run."""
+    section, its stored page of this release if any (``article.shell``) and the page's
+    ``flags`` (``ARTICLE_PAGE_FLAGS``); None if there is none. One statement written out, the
+    ORM's version of which cost a reader's page more to build than to run."""
     from articles.models import NEVER_LOADED, Article, Section
     from articles.shells.models import ArticleShell
 
@@ -165,7 +179,7 @@ def read(slug, since, until, flags):
     ops = connections[using].ops
     now = ops.adapt_datetimefield_value(timezone.now())
     since, until = ops.adapt_datetimefield_value(since), ops.adapt_datetimefield_value(until)
-    params = [slug, Article.Status.PUBLISHED, since, until, now]
+    params = [version(), slug, Article.Status.PUBLISHED, since, until, now]
     with rows.cursor(using) as cursor:
         cursor.execute(reading_sql(using, tuple(flags.items())), params)
         row = cursor.fetchone()
@@ -177,7 +191,7 @@ def read(slug, since, until, flags):
     for name, value in zip(flags, flag_values, strict=True):
         setattr(article, name, bool(value))
     Article._meta.get_field("section").set_cached_value(article, section)
-    Article._meta.get_field("shell").set_cached_value(article, shell)
+    article.shell = shell
     return article
 
 
@@ -205,6 +219,7 @@ def reading_sql(using, flags):
         f"ON section.{column(Section, 'id')} = article.{column(Article, 'section')} "
         f"LEFT JOIN {table(ArticleShell)} shell "
         f"ON shell.{column(ArticleShell, 'article')} = {article_id} "
+        f"AND shell.{column(ArticleShell, 'version')} = %s "
         f"WHERE article.{column(Article, 'slug')} = %s "
         f"AND article.{column(Article, 'status')} = %s "
         f"AND article.{column(Article, 'published_at')} >= %s "
@@ -215,9 +230,14 @@ def reading_sql(using, flags):
 
 def stored(article):
     """The stored page of ``article`` if it is still valid, else None (it was read with the
-    article: ``Article.objects.select_related("shell")``)."""
-    shell = getattr(article, "shell", None)  # the reverse one-to-one raises when there is none
-    return shell if shell is not None and shell.key == key(article) else None
+    article: ``read()``)."""
+    shell = getattr(article, "shell", None)
+    valid = (
+        shell is not None
+        and shell.updated_at == article.updated_at
+        and shell.stamp == article.shell_stamp
+    )
+    return shell if valid else None
 
 
 def page(article, shell, template_name, context, request):
@@ -243,13 +263,13 @@ def surrogate_keys():
 
 
 def store(article, html, names=()):
-    """Keep ``html`` as the page of ``article``, under the key its rows gave when read, with
-    the surrogate keys its rendering named."""
+    """Keep ``html`` as the page of ``article`` for this release, as rendered from its row
+    as read, with the surrogate keys its rendering named."""
     from articles.shells.models import ArticleShell
 
     shell = ArticleShell(
         article=article,
-        key=key(article),
+        version=version(),
         updated_at=article.updated_at,
         stamp=article.shell_stamp,
         html=html,
@@ -279,11 +299,12 @@ def upsert(shell):
     quote = connection.ops.quote_name
     fields = [shell._meta.get_field(name) for name in STORED_FIELDS]
     columns = [quote(field.column) for field in fields]
-    updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    unique, replaced = columns[:STORED_UNIQUE], columns[STORED_UNIQUE:]
+    updates = ", ".join(f"{column} = excluded.{column}" for column in replaced)
     sql = (
         f"INSERT INTO {quote(shell._meta.db_table)} ({', '.join(columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
     )
     values = [field.get_db_prep_save(getattr(shell, field.attname), connection) for field in fields]
     # Prepared on PostgreSQL (rows.cursor), the page travels as a parameter: Django's cursor

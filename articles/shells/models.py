@@ -4,19 +4,18 @@ from django.db import models
 
 
 class ArticleShell(models.Model):
-    """An article's page as rendered once, with its fresh parts left as marks (see
-    articles.shells). Valid while its key is the one the article and the code give now."""
+    """An article's page as one release rendered it once, with its fresh parts left as marks
+    (see articles.shells). Valid while the article's row is still the one it was rendered
+    from. A page per release: the next one's are stored while this one still serves."""
 
-    article = models.OneToOneField(
-        "articles.Article", models.CASCADE, primary_key=True, related_name="shell"
-    )
-    key = models.CharField(max_length=100)
-    # What the key was made of besides the code: the article's row as the page was rendered
-    # from it. Compared with the article's in SQL, they find the obsolete pages among
-    # thousands (shells.obsolete()), where the key could only be worked out in Python. Before
-    # the page's text: SQLite reads a row's columns in order, and the text overflows its page.
-    updated_at = models.DateTimeField(null=True)
-    stamp = models.PositiveIntegerField(null=True)
+    article = models.ForeignKey("articles.Article", models.CASCADE, related_name="shells")
+    # The code, the settings pages show and the language it was rendered with (shells.version()).
+    version = models.CharField(max_length=64)
+    # The article's row as the page was rendered from it, compared with the article's own in
+    # SQL (shells.obsolete()). Before the page's text: SQLite reads a row's columns in order,
+    # and the text overflows its page.
+    updated_at = models.DateTimeField()
+    stamp = models.PositiveIntegerField()
     html = models.TextField()
     # The surrogate keys of what the stored part shows (tags, authors, places), which a page
     # served from it must still name for the caching proxies to purge it.
@@ -26,6 +25,10 @@ class ArticleShell(models.Model):
 
     class Meta:
         app_label = "articles"
+        constraints = [
+            # What a reader's request joins on, and what storing a page again replaces.
+            models.UniqueConstraint(fields=["article", "version"], name="one_page_per_version")
+        ]
 
     def __str__(self):
-        return f"{self.article_id}: {self.key}"
+        return f"{self.article_id}: {self.version}"

@@ -29,9 +29,10 @@ LOOK_AGAIN_SECONDS = 60
 
 class Command(BaseCommand):
     help = (
-        "Store the readers' page of every published article that has none, or an obsolete one "
-        "(after a deploy, say), newest first: ahead of readers and crawlers, who then get it "
-        "at the cost of its fresh parts only. With --follow, keep doing it as pages become "
+        "Store this release's readers' page of every published article that has none, or an "
+        "obsolete one, newest first: ahead of readers and crawlers, who then get it at the "
+        "cost of its fresh parts only. Run by a new release before it serves, while the last "
+        "one still serves its own pages. With --follow, keep doing it as pages become "
         "obsolete (an edit, a renamed tag, a publication time come), until stopped."
     )
 
@@ -40,6 +41,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, help="store at most this many pages")
+        parser.add_argument(
+            "--prune",
+            action="store_true",
+            help="first delete the pages of other releases: once this one serves alone",
+        )
         parser.add_argument(
             "--follow",
             action="store_true",
@@ -58,10 +64,14 @@ class Command(BaseCommand):
             "with --part 1/N to N/N) store the pages N times as fast, given the cores",
         )
 
-    def handle(self, *args, limit=None, follow=False, interval=5.0, part=(1, 1), **options):
+    def handle(
+        self, *args, limit=None, prune=False, follow=False, interval=5.0, part=(1, 1), **options
+    ):
         if not shells.enabled():
             self.stderr.write("Stored pages are off (ARTICLE_SHELLS, or DEBUG): nothing to do.")
             return
+        if prune:
+            self.stdout.write(f"{shells.prune()} page(s) of other releases deleted.")
         self.part = part
         self.handler = BaseHandler()
         self.handler.load_middleware()
