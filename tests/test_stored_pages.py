@@ -306,6 +306,18 @@ class ObsoletePageTests(TestCase):
         )
         self.assertEqual(self.obsolete(), set())
 
+    def test_pruning_deletes_in_batches_without_reading_the_pages_nor_emptying_the_cache(self):
+        make_archive(3)
+        with mock.patch("articles.shells.code_and_settings", return_value="last"):
+            call_command("render_articles", verbosity=0)
+        generation = cache.get(GENERATION_KEY)
+        # Batches of 2: each a read of ids and a delete; the last read finds none.
+        with mock.patch("articles.shells.BATCH", 2), self.assertNumQueries(7) as queries:
+            self.assertEqual(shells.prune(), 5)
+        self.assertFalse(any("html" in query["sql"] for query in queries.captured_queries))
+        self.assertEqual(cache.get(GENERATION_KEY), generation)
+        self.assertEqual(ArticleShell.objects.count(), 2)  # this release's, stored in setUp()
+
     def test_obsolete_pages_are_found_in_one_query_however_many(self):
         make_archive(30)
         with self.assertNumQueries(1):

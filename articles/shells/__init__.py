@@ -142,8 +142,21 @@ def prune():
     other settings; how many."""
     from articles.shells.models import ArticleShell
 
-    prefix = f"{code_and_settings()}:"
-    return ArticleShell.objects.exclude(version__startswith=prefix).delete()[0]
+    others = ArticleShell.objects.exclude(version__startswith=f"{code_and_settings()}:")
+    ids = others.order_by("pk").values_list("pk", flat=True)
+    connection = connections[others.db]
+    quote = connection.ops.quote_name
+    table, pk = quote(ArticleShell._meta.db_table), quote(ArticleShell._meta.pk.column)
+    deleted, last = 0, 0
+    # In batches, so that no statement holds SQLite's writer lock long; and written out:
+    # QuerySet.delete() would read every page whole to send its deletion signal (the page
+    # cache listens to every model's), when deleting pages no reader is served shows nothing.
+    while batch := list(ids.filter(pk__gt=last)[:BATCH]):
+        placeholders = ", ".join(["%s"] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({placeholders})", batch)
+        deleted, last = deleted + len(batch), batch[-1]
+    return deleted
 
 
 def keyed(article):
