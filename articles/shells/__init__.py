@@ -33,7 +33,7 @@ import django
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.dispatch import receiver
 from django.template import loader
 from django.template.context import make_context
@@ -133,7 +133,11 @@ def obsolete(articles):
         updated_at=OuterRef("updated_at"),
         stamp=OuterRef("shell_stamp"),
     )
-    return articles.filter(~Exists(valid))
+    # A subquery per article, through the index of (article, release), not NOT EXISTS: that
+    # PostgreSQL plans as a join from its statistics, which know none of a new release's
+    # pages until the table is analyzed again; it then compared each article with every page
+    # (minutes at 100,000 articles).
+    return articles.alias(valid_page=Subquery(valid.values("pk")[:1])).filter(valid_page=None)
 
 
 def prune():

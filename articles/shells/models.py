@@ -8,7 +8,10 @@ class ArticleShell(models.Model):
     (see articles.shells). Valid while the article's row is still the one it was rendered
     from. A page per release: the next one's are stored while this one still serves."""
 
-    article = models.ForeignKey("articles.Article", models.CASCADE, related_name="shells")
+    # Indexed by the constraint below, which begins with it.
+    article = models.ForeignKey(
+        "articles.Article", models.CASCADE, related_name="shells", db_index=False
+    )
     # The code, the settings pages show and the language it was rendered with (shells.version()).
     version = models.CharField(max_length=64)
     # The article's row as the page was rendered from it, compared with the article's own in
