@@ -154,7 +154,7 @@ def prune():
     deleted, last = 0, 0
     # In batches, so that no statement holds SQLite's writer lock long; and written out:
     # QuerySet.delete() would read every page whole to send its deletion signal (the page
-    # cache listens to every model's), when deleting pages no reader is served shows nothing.
+    # cache listens to every model's), though no reader sees these pages go.
     while batch := list(ids.filter(pk__gt=last)[:BATCH]):
         placeholders = ", ".join(["%s"] * len(batch))
         with connection.cursor() as cursor:
