@@ -1,7 +1,7 @@
 """Stored article pages made obsolete by what they show besides the article's own row.
 
-A save of the article changes its ``updated_at``, part of the stored page's key already. These
-receivers bump ``Article.shell_stamp`` for the rest: its tags, authors, section and
+A save of the article changes its ``updated_at``, which a stored page is compared with already.
+These receivers bump ``Article.shell_stamp`` for the rest: its tags, authors, section and
 corrections, and their names. Other apps add theirs (stories: places).
 """
 

@@ -219,8 +219,8 @@ def teaser(context, article, lead=False, card=False, eager=False, hide_section=F
     include each cost 0.3 ms, a third of a listing page's time. ``hide_section`` (or the
     page's ``hide_section``) leaves out the kicker on a section's own page.
 
-    Each worker keeps the teasers it rendered, under the key of the article's stored page
-    (articles.shells: its last save, and a stamp that whatever it names bumps when renamed,
+    Each worker keeps the teasers it rendered, under what the article's stored page is valid
+    for (``shells.key()``: its last save, and a stamp that whatever it names bumps when renamed,
     the code, the settings pages show and the language) with the teaser's options: a page
     built again after an edit renders only the teasers of the articles that changed.
     """
@@ -230,8 +230,8 @@ def teaser(context, article, lead=False, card=False, eager=False, hide_section=F
 
 
 def kept_teaser(render, article, *options):
-    """``render(article, *options)``, kept by the worker under the key of the article's stored
-    page with the rendering and its options (an author compares by primary key); rendered
+    """``render(article, *options)``, kept by the worker under ``shells.key()`` of the article
+    with the rendering and its options (an author compares by primary key); rendered
     each time for an article read without what that key needs."""
     if not shells.keyed(article):
         return render(article, *options)
