@@ -7,7 +7,7 @@ to the same route of the tag that took it over.
 
 from functools import wraps
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -15,13 +15,10 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
-from articles import listings, search, shells
+from articles import listings, rows, search, shells
 from articles.listings import anchors
 from articles.listings.models import TagAnchor, TagListing
 from articles.models import Article, FormerTagSlug
-
-# Ids per DELETE, well under every database's limit of query parameters.
-BATCH = 500
 
 
 @receiver(pre_save, sender=Tag)
@@ -88,13 +85,8 @@ def delete_taggings(pks):
 
     The counts are refreshed and the tags deleted after, which renews the page cache.
     """
-    tables = [(TagListing._meta.db_table, "tagged_item_id"), (TaggedItem._meta.db_table, "id")]
-    with connection.cursor() as cursor:
-        for start in range(0, len(pks), BATCH):
-            batch = pks[start : start + BATCH]
-            marks = ", ".join(["%s"] * len(batch))
-            for table, column in tables:
-                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", batch)
+    rows.delete(TagListing, "tagged_item", pks)
+    rows.delete(TaggedItem, "id", pks)
 
 
 def follow_former_slugs(route):

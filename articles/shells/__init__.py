@@ -69,8 +69,8 @@ STORED_UNIQUE = 2
 # Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
 # rendered whole each time, registered by the apps that set them (live coverage).
 RENDERED_WHOLE = set()
-# Batch size of bulk stamp bumps, well under every database's limit of query parameters.
-BATCH = 500
+# Ids per statement of bulk stamp bumps and of pruning.
+BATCH = rows.BATCH
 
 
 @lru_cache(maxsize=1)
@@ -148,17 +148,11 @@ def prune():
 
     others = ArticleShell.objects.exclude(version__startswith=f"{code_and_settings()}:")
     ids = others.order_by("pk").values_list("pk", flat=True)
-    connection = connections[others.db]
-    quote = connection.ops.quote_name
-    table, pk = quote(ArticleShell._meta.db_table), quote(ArticleShell._meta.pk.column)
     deleted, last = 0, 0
-    # In batches, so that no statement holds SQLite's writer lock long; and written out:
-    # QuerySet.delete() would read every page whole to send its deletion signal (the page
-    # cache listens to every model's), though no reader sees these pages go.
+    # In batches, so that no statement holds SQLite's writer lock long; and written out
+    # (rows.delete()), not reading every page whole to send a signal no reader needs.
     while batch := list(ids.filter(pk__gt=last)[:BATCH]):
-        placeholders = ", ".join(["%s"] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({placeholders})", batch)
+        rows.delete(ArticleShell, "id", batch, others.db)
         deleted, last = deleted + len(batch), batch[-1]
     return deleted
 
