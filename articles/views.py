@@ -218,6 +218,14 @@ class ArticleDayArchiveView(TeaserPageMixin, DatedListingMixin, DayArchiveView):
     def get_previous_day(self, current):
         return self.neighbour("day", previous=True)
 
+    def get_next_month(self, current):
+        # A day's page links to the days around it, not to other months: the generic view
+        # read a whole article for each of these, 1 ms of every build.
+        return None
+
+    def get_previous_month(self, current):
+        return None
+
 
 # What an article page may show from other tables, each read with the article as an EXISTS
 # flag: most articles have none of these, and each flag spares them a query (half a

@@ -243,5 +243,5 @@ class DateArchiveTests(QueryCountMixin, TestCase):
         start = datetime(2019, 12, 31, 23, 0, tzinfo=UTC)
         self.assert_constant_queries(
             lambda size: make_archive(min(size, 20), start=start) and "/archives/2019/12/31/",
-            expected=7,
+            expected=5,
         )
