@@ -1,10 +1,11 @@
 """Home, tag, author and date-archive pages: what they list, and their answers to bad input."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.test import TestCase
-from django.urls import reverse
-from django.utils import timezone
+from django.template import Context, Template
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse, set_script_prefix
+from django.utils import timezone, translation
 
 from articles.models import Article, prefetch_bylines
 from tests.factories import make_archive, make_article, make_author, make_section
@@ -245,3 +246,34 @@ class DateArchiveTests(QueryCountMixin, TestCase):
             lambda size: make_archive(min(size, 20), start=start) and "/archives/2019/12/31/",
             expected=5,
         )
+
+
+class ArchiveLinkTests(SimpleTestCase):
+    """The links to each year, month and day of an archive's list, written once per process
+    for each language and script prefix."""
+
+    months = Template('{% load articles_tags %}{% archive_links months "month" %}')
+
+    def render(self):
+        return self.months.render(Context({"months": [date(2024, 10, 1), date(2024, 12, 1)]}))
+
+    def test_each_period_links_to_its_archive(self):
+        self.assertHTMLEqual(
+            self.render(),
+            '<li><a href="/archives/2024/10/">octobre</a></li>'
+            '<li><a href="/archives/2024/12/">décembre</a></li>',
+        )
+
+    def test_another_language_gets_its_own_words(self):
+        with translation.override("en"):
+            self.assertIn('<a href="/archives/2024/12/">December</a>', self.render())
+        self.assertIn('<a href="/archives/2024/12/">décembre</a>', self.render())
+
+    def test_links_carry_the_script_prefix(self):
+        self.render()
+        set_script_prefix("/journal/")
+        try:
+            html = self.render()
+        finally:
+            set_script_prefix("/")
+        self.assertIn('<a href="/journal/archives/2024/12/">', html)
