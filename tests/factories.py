@@ -2,6 +2,7 @@
 
 import json
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from io import BytesIO
 from itertools import count
@@ -10,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 from PIL import Image
 
@@ -27,6 +28,16 @@ SEED_URL = "/articles/2024/10/27/des-troupes-nord-coreennes-soutiennent-la-russi
 STORING = 3
 
 _sequence = count(1)
+
+
+@contextmanager
+def script_prefix(prefix):
+    """Links built in the block are the site's served under ``prefix`` (as by SCRIPT_NAME)."""
+    set_script_prefix(prefix)
+    try:
+        yield
+    finally:
+        set_script_prefix("/")
 
 
 def make_author(**fields):

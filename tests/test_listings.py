@@ -4,11 +4,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.template import Context, Template
 from django.test import SimpleTestCase, TestCase
-from django.urls import reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, prefetch_bylines
-from tests.factories import make_archive, make_article, make_author, make_section
+from tests.factories import (
+    make_archive,
+    make_article,
+    make_author,
+    make_section,
+    script_prefix,
+)
 
 
 class QueryCountMixin:
@@ -271,9 +277,6 @@ class ArchiveLinkTests(SimpleTestCase):
 
     def test_links_carry_the_script_prefix(self):
         self.render()
-        set_script_prefix("/journal/")
-        try:
+        with script_prefix("/journal/"):
             html = self.render()
-        finally:
-            set_script_prefix("/")
         self.assertIn('<a href="/journal/archives/2024/12/">', html)

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from django.test import TestCase, override_settings
-from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.links import slug_url
@@ -15,6 +15,7 @@ from tests.factories import (
     make_place,
     make_section,
     make_story,
+    script_prefix,
 )
 
 
@@ -169,12 +170,9 @@ class AddressTests(TestCase):
         article = make_article()
         article.get_absolute_url()
         article.get_short_url()
-        set_script_prefix("/journal/")
-        try:
+        with script_prefix("/journal/"):
             self.assertTrue(article.get_absolute_url().startswith("/journal/articles/"))
             self.assertEqual(article.get_short_url(), f"/journal/a/{article.pk}/")
-        finally:
-            set_script_prefix("/")
 
     def test_a_slug_the_route_refuses_is_refused_as_reverse_refuses_it(self):
         with self.assertRaises(NoReverseMatch):

@@ -11,11 +11,11 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.template import Context, Template
 from django.test import TestCase, override_settings
-from django.urls import reverse, set_script_prefix
+from django.urls import reverse
 from django.utils import translation
 
 from articles.templatetags.articles_tags import rendered_once
-from tests.factories import SEED_URL, make_article, make_section
+from tests.factories import SEED_URL, make_article, make_section, script_prefix
 
 SITE = "https://news.example"
 PAGE_NAMES = ["about", "legal", "contact", "charter", "corrections", "privacy"]
@@ -111,11 +111,8 @@ class RenderedOnceTests(TestCase):
 
     def test_links_carry_the_script_prefix(self):
         self.render_footer()
-        set_script_prefix("/journal/")
-        try:
+        with script_prefix("/journal/"):
             html = self.render_footer()
-        finally:
-            set_script_prefix("/")
         self.assertIn('<a href="/journal/a-propos/">', html)
         self.assertNotIn('<a href="/a-propos/">', html)
 
