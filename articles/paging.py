@@ -1,10 +1,12 @@
 """Pages of a long list of articles that cost the same at any depth, for Django's Paginator."""
 
 from articles.listings import anchors as position_anchors
+from articles.models import Article
 
 
 class CountedArticles:
-    """``articles`` by publication time, newest first, paged through an index of ``entries``.
+    """Published articles by publication time, newest first, paged through an index of
+    ``entries``, each page read as teasers (``Article.objects.page_teasers()``).
 
     The count is a stored one (tag counts, publication days), not a COUNT of the list. A page
     reads only the ids of its articles, in the index: within 2 × STEP entries of either end,
@@ -19,14 +21,12 @@ class CountedArticles:
 
     ordered = True
 
-    def __init__(self, articles, entries, total, id_field="pk", anchors=None):
-        self.articles, self.entries, self.total = articles, entries, total
+    def __init__(self, entries, total, id_field="pk", anchors=None):
+        self.entries, self.total = entries, total
         self.id_field, self.anchors = id_field, anchors
 
     def for_listing(self):
-        return CountedArticles(
-            self.articles.for_listing(), self.entries, self.total, self.id_field, self.anchors
-        )
+        return self  # its pages are teasers already
 
     def count(self):
         return self.total
@@ -43,7 +43,7 @@ class CountedArticles:
             ids = self.from_anchor(older, stop - start, skip_at_most=min(start, older))
         if ids is None:
             ids = self.from_end(start, stop, older)
-        return self.articles.filter(pk__in=ids)
+        return Article.objects.page_teasers(ids)
 
     def from_end(self, start, stop, older):
         """The page's ids read from the nearer end of the list's index."""

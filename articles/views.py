@@ -136,7 +136,7 @@ class DatedListingMixin(PublishedArticleMixin):
         # the day index then finds its first day and the period's total in one query.
         page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         start = (int(page) - 1) * page_size if str(page).isdecimal() else 0
-        dated = dayindex.DatedArticles(queryset, *self.period(), start=start)
+        dated = dayindex.DatedArticles(*self.period(), start=start)
         return super().paginate_queryset(dated, page_size)
 
 
@@ -386,11 +386,7 @@ class TagArticleListView(TeaserPageMixin, PublishedArticleMixin, ListView):
         # Read through the tag index: its stored count, and one page of ids at any depth.
         entries = TagListing.objects.published().filter(tag=self.tag)
         return CountedArticles(
-            super().get_queryset(),
-            entries,
-            self.tag.article_count,
-            id_field="article_id",
-            anchors=(TagAnchor, self.tag.pk),
+            entries, self.tag.article_count, id_field="article_id", anchors=(TagAnchor, self.tag.pk)
         )
 
     def get_context_data(self, **kwargs):
@@ -414,7 +410,7 @@ class SectionArticleListView(TeaserPageMixin, SectionsMixin, PublishedArticleMix
         entries = super().get_queryset().filter(section=self.section)
         count = listings.section_article_count(self.section)
         anchors = (SectionAnchor, self.section.pk)
-        return CountedArticles(super().get_queryset(), entries, count, anchors=anchors)
+        return CountedArticles(entries, count, anchors=anchors)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
@@ -429,9 +425,7 @@ class AuthorArticleListView(TeaserPageMixin, PublishedArticleMixin, ListView):
         entries = AuthorListing.objects.published().filter(author=self.author)
         count = listings.author_article_count(self.author)
         anchors = (AuthorAnchor, self.author.pk)
-        return CountedArticles(
-            super().get_queryset(), entries, count, id_field="article_id", anchors=anchors
-        )
+        return CountedArticles(entries, count, id_field="article_id", anchors=anchors)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)

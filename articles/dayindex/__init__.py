@@ -9,7 +9,6 @@ The sitemaps read it too, for each past month's count and newest change (month_t
 signals.py keeps the table in step with every save; rebuild() remakes it after bulk writes.
 """
 
-from copy import copy
 from datetime import datetime, time, timedelta
 
 from django.db import connection, transaction
@@ -279,7 +278,8 @@ def locate(first, after, today, start):
 
 
 class DatedArticles:
-    """The published articles of a period, newest first, as Django's Paginator takes them.
+    """The published articles of a period, newest first, as Django's Paginator takes them,
+    each page read as teasers (``Article.objects.page_teasers()``).
 
     One query over the day counts finds both the period's total and the day where the page
     starts: each day's running total, newest first, up to the first day that reaches past the
@@ -291,14 +291,12 @@ class DatedArticles:
 
     ordered = True
 
-    def __init__(self, articles, first=None, after=None, start=0):
-        self.articles, self.first, self.after, self.start = articles, first, after, start
+    def __init__(self, first=None, after=None, start=0):
+        self.first, self.after, self.start = first, after, start
         self.located = {}
 
     def for_listing(self):
-        listing = copy(self)
-        listing.articles = self.articles.for_listing()
-        return listing
+        return self  # its pages are teasers already
 
     def locate(self, start):
         """(day, articles of that day before ``start``, period's total); None past the end."""
@@ -324,7 +322,7 @@ class DatedArticles:
         start, size = page.start or 0, page.stop - (page.start or 0)
         located = self.locate(start)
         if located is None:
-            return self.articles.none()
+            return []
         return self.page(located[0], located[1], size)
 
     def page(self, day, offset, size):
@@ -335,4 +333,4 @@ class DatedArticles:
         if self.first is not None:
             entries = entries.filter(published_at__gte=midnight(self.first))
         ids = entries.order_by("-published_at", "-pk").values("pk")[offset : offset + size]
-        return self.articles.filter(pk__in=ids)
+        return Article.objects.page_teasers(ids)
