@@ -723,8 +723,16 @@ class Article(SourcedWork):
         )
 
     def publish(self):
-        """Publish at the time set, or now if a draft's time has passed while it was written."""
-        if self.status != self.Status.PUBLISHED and self.published_at < timezone.now():
+        """Publish at the time set, or now if a draft's time has passed while it was written.
+
+        An article readers saw before keeps its time, and so its address, which holds the
+        date: published again after it was taken down, it is the same article.
+        """
+        if (
+            self.status != self.Status.PUBLISHED
+            and self.published_at < timezone.now()
+            and not self.was_ever_published()
+        ):
             self.published_at = timezone.now()
         self.status = self.Status.PUBLISHED
         self.review_note = ""

@@ -228,6 +228,19 @@ class PublicationTimeFromTheFormTests(TestCase):
         )
         self.assertEqual(article.published_at, datetime(2026, 11, 30, 20, 30, tzinfo=PARIS))
 
+    def test_an_article_readers_saw_keeps_its_time_when_published_again(self):
+        article = self.publish_from_the_form(self.write_draft())
+        url = article.get_absolute_url()
+        with time_machine.travel(self.published + timedelta(minutes=5), tick=False):
+            self.client.post(change_url(article), change_form_data(article, status="draft"))
+        article.refresh_from_db()
+        with time_machine.travel(self.published + timedelta(days=1), tick=False):
+            self.client.post(change_url(article), change_form_data(article, status="published"))
+        article.refresh_from_db()
+        self.assertEqual(article.state, Article.State.LIVE)
+        self.assertEqual(article.published_at, self.published)
+        self.assertEqual(article.get_absolute_url(), url)
+
     def test_a_draft_given_a_future_time_is_scheduled_for_it(self):
         draft = self.write_draft()
         draft.published_at = datetime(2026, 12, 1, 8, 0, tzinfo=PARIS)
