@@ -58,6 +58,11 @@ class WriterSendsForReviewTests(TestCase):
         self.assertNotContains(response, 'name="_submit_review"')
         self.assertContains(response, "En attente de relecture depuis le")
 
+    def test_a_new_article_is_not_said_to_wait_for_review(self):
+        response = self.client.get(reverse("admin:articles_article_add"))
+        self.assertContains(response, 'name="_submit_review"')
+        self.assertNotContains(response, "En attente de relecture")
+
     def test_a_draft_waiting_for_review_is_out_of_the_writers_hands(self):
         self.draft.submit_for_review()
         self.draft.save()
