@@ -324,7 +324,9 @@ def render_byline(article, page_author):
     ]
     names = links[-1]
     if len(links) > 1:
-        names = f"{', '.join(links[:-1])} {escape(gettext('and'))} {names}"
+        # Not in the f-string: makemessages finds no call written inside one.
+        conjunction = escape(gettext("and"))
+        names = f"{', '.join(links[:-1])} {conjunction} {names}"
     lead = escape(gettext("With") if page_author else gettext("By"))
     # Safe: the authors' names and addresses are escaped above.
     return mark_safe(f'<p class="byline">{lead} {names}</p>')
