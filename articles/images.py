@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFilter, ImageOps
 
 MAX_BYTES = 15 * 1024 * 1024
+TOO_LARGE = _("The image is larger than 15 MB.")
 MAX_PIXELS = 40_000_000
 # Pillow's decompression-bomb guard, tightened to our limit for every image this process opens.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -42,7 +43,7 @@ def validate_hero_image(upload):
         # Already stored, so already checked: saving an article does not reopen its image.
         return
     if upload.size > MAX_BYTES:
-        raise ValidationError(_("The image is larger than 15 MB."), code="too_large")
+        raise ValidationError(TOO_LARGE, code="too_large")
     upload.seek(0)
     try:
         with warnings.catch_warnings():

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.loader import render_to_string
 
 
 class RequestLimitsMiddleware:
@@ -23,7 +24,10 @@ class RequestLimitsMiddleware:
         except ValueError:
             return HttpResponseBadRequest()
         if length > settings.MAX_REQUEST_BYTES:
-            return HttpResponse(status=413)
+            # Said in words: an editor's form sent with too large a file lands here.
+            megabytes = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            page = {"SITE_NAME": settings.SITE_NAME, "megabytes": megabytes}
+            return HttpResponse(render_to_string("413.html", page), status=413)
         if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
             # Django reads no body without a length; browsers always send one with a form.
             return HttpResponse(status=411)

@@ -8,6 +8,7 @@ import struct
 import zlib
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,6 +74,21 @@ class HostileUploadTests(TestCase):
                 self.assertFalse(default_storage.exists("heroes"))
         self.article.refresh_from_db()
         self.assertFalse(self.article.hero_image)
+
+    def test_a_form_over_the_request_limit_gets_a_page_that_says_so(self):
+        response = self.client.post(
+            f"/admin/articles/article/{self.article.pk}/change/",
+            content_type="multipart/form-data; boundary=x",
+            CONTENT_LENGTH=str(settings.MAX_REQUEST_BYTES + 1),
+        )
+        self.assertContains(
+            response, "Votre envoi dépasse 20 Mo : rien n’a été enregistré.", status_code=413
+        )
+
+    def test_the_image_field_tells_the_browser_its_limit(self):
+        response = self.client.get(f"/admin/articles/article/{self.article.pk}/change/")
+        self.assertContains(response, f'data-max-bytes="{images.MAX_BYTES}"')
+        self.assertContains(response, 'data-too-large="L’image dépasse 15 Mo."')
 
     def stored_names(self):
         self.article.refresh_from_db()

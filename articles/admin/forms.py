@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 
 from articles.admin.kept_image import KeptImageMixin
-from articles.images import validate_hero_image
+from articles.images import MAX_BYTES, TOO_LARGE, validate_hero_image
 from articles.models import Article, Section
 
 # What the editor offers is what articles.html.sanitize() keeps: no link target ("open in a
@@ -46,7 +46,19 @@ TOOLBAR_LABELS = {
 
 
 class HeroImageField(forms.ImageField):
-    """Our checks before Django's, so an editor learns why a file is refused (size, pixels)."""
+    """Our checks before Django's, so an editor learns why a file is refused (size, pixels).
+
+    The browser refuses a file over the size limit as soon as it is chosen
+    (static/admin/articles/article_form.js): past MAX_REQUEST_BYTES, the server refuses the
+    whole form before any field is checked, and what the editor typed would be lost with it.
+    """
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "data-max-bytes": MAX_BYTES,
+            "data-too-large": TOO_LARGE,
+        }
 
     def to_python(self, data):
         if data:

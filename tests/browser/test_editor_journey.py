@@ -2,6 +2,7 @@
 live on the home page when its time comes, with no job run and nothing saved in between.
 """
 
+import os
 import re
 from datetime import timedelta
 
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
+
+from articles import images
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +45,19 @@ def sign_in(page, user):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#login-form [type=submit]").click()
     expect(page).to_have_url(re.compile(r"/admin/articles/article/add/$"))
+
+
+def test_an_image_over_the_limit_is_refused_when_chosen_and_the_text_stays(new_page, tmp_path):
+    editor = new_page()
+    sign_in(editor, get_user_model().objects.create_superuser("cheffe", password=PASSWORD))
+    editor.locator("#id_title").fill(TITLE)
+    huge = tmp_path / "raffinerie.jpg"
+    huge.touch()
+    os.truncate(huge, images.MAX_BYTES + 1)
+    editor.locator("#id_hero_image").set_input_files(huge)
+    expect(editor.locator(".field-hero_image [role=alert]")).to_have_text("L’image dépasse 15 Mo.")
+    assert editor.locator("#id_hero_image").evaluate("input => input.files.length") == 0
+    expect(editor.locator("#id_title")).to_have_value(TITLE)
 
 
 def test_editor_schedules_an_article_that_goes_live_when_its_time_comes(

@@ -101,6 +101,21 @@
     });
     nameControls(form);
     named.observe(form, {childList: true, subtree: true});
+    // An image over the limit is refused when chosen, not after the whole form was sent.
+    form.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+      const note = document.createElement("p");
+      note.className = "errornote";
+      note.setAttribute("role", "alert");
+      note.hidden = true;
+      input.after(note);
+      input.addEventListener("change", function () {
+        const file = input.files[0];
+        const tooLarge = Boolean(file) && file.size > Number(input.dataset.maxBytes);
+        if (tooLarge) input.value = "";
+        note.textContent = tooLarge ? input.dataset.tooLarge : "";
+        note.hidden = !tooLarge;
+      });
+    });
     let saved = null;
     let submitting = false;
     const remember = function () { saved = snapshot(form, true); };
