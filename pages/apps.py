@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,11 @@ class PagesConfig(AppConfig):
         from articles.cache import WATCHED_APPS
         from articles.management.backup import PARTS
         from articles.structured_data import PUBLISHER_EXTENSIONS
-        from pages import backup, signals, structured_data  # noqa: F401
+        from pages import backup, signals, structured_data
+
+        # After the sites framework's own post_migrate, which creates the record (this app
+        # has no models, so is sent none).
+        post_migrate.connect(signals.name_the_site, sender=self.apps.get_app_config("sites"))
 
         # An edited page shows at once.
         WATCHED_APPS.add("flatpages")

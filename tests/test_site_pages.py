@@ -6,6 +6,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.templatetags.articles_tags import rendered_once
-from tests.factories import SEED_URL, make_article, make_section, script_prefix
+from tests.factories import SEED_URL, make_article, make_section, make_user, script_prefix
 
 SITE = "https://news.example"
 PAGE_NAMES = ["about", "legal", "contact", "charter", "corrections", "privacy"]
@@ -241,6 +242,25 @@ class ShareImageTests(TestCase):
                 self.assertRegex(
                     html, r'<meta property="og:image" content="http://127\.0\.0\.1:8000/media/'
                 )
+
+
+class SiteRecordTests(TestCase):
+    """The sites framework's record names the site as SITE_URL does (pages.signals)."""
+
+    def test_the_admin_view_on_site_button_leads_to_the_site(self):
+        self.client.force_login(make_user("Éditeurs"))
+        article = make_article()
+        content_type = ContentType.objects.get_for_model(article)
+        response = self.client.get(f"/admin/r/{content_type.pk}/{article.pk}/")
+        self.assertRedirects(
+            response, settings.SITE_URL + article.get_absolute_url(), fetch_redirect_response=False
+        )
+
+    @override_settings(SITE_URL="https://journal.example.org", SITE_NAME="Le Veilleur")
+    def test_each_migrate_names_the_site_as_the_settings_do(self):
+        call_command("migrate", verbosity=0)
+        site = Site.objects.get(pk=settings.SITE_ID)
+        self.assertEqual((site.domain, site.name), ("journal.example.org", "Le Veilleur"))
 
 
 class DemoLoadTests(TestCase):
