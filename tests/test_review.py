@@ -50,6 +50,19 @@ class WriterSendsForReviewTests(TestCase):
         self.client.post(reverse("admin:articles_article_add"), data)
         self.assertEqual(Article.objects.get(title="Tout neuf").status, Article.Status.REVIEW)
 
+    def test_a_headline_used_before_gets_a_free_address_to_take(self):
+        make_article(title="Le point sur la guerre", slug="le-point-sur-la-guerre")
+        data = change_form_data(make_article(), title="Le point sur la guerre")
+        data["slug"] = "le-point-sur-la-guerre"
+        response = self.client.post(reverse("admin:articles_article_add"), data)
+        self.assertEqual(
+            response.context["adminform"].form.errors["slug"],
+            [
+                "« Le point sur la guerre » a déjà cette adresse. Choisissez-en une autre, "
+                "par exemple « le-point-sur-la-guerre-2 »."
+            ],
+        )
+
     def test_the_form_offers_the_button_on_drafts_only(self):
         self.assertContains(self.client.get(change_url(self.draft)), 'name="_submit_review"')
         self.draft.submit_for_review()

@@ -174,6 +174,20 @@ class ArticleAdminForm(KeptImageMixin, forms.ModelForm):
             # older than sections have none, and their forms still save.
             self.initial["section"] = Section.objects.values_list("pk", flat=True).first()
 
+    def clean_slug(self):
+        """An address another article has is refused with a free one to take instead: the form
+        fills it in from the headline, and headlines recur ("Le point sur la guerre")."""
+        slug = self.cleaned_data["slug"]
+        holder = slug and Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if holder:
+            free = Article(pk=self.instance.pk, title=slug).unique_slug()
+            raise forms.ValidationError(
+                _("“%(title)s” already has this address. Choose another, such as “%(free)s”."),
+                code="unique",
+                params={"title": holder.title, "free": free},
+            )
+        return slug
+
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk is not None:
