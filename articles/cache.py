@@ -163,8 +163,9 @@ def canonical_page(request, view):
     """The page number asked for, and the page's canonical address when it was written otherwise.
 
     The view then sees only the query parameters it reads. A page number written otherwise
-    (``01``, ``+1``, `` 1``) gets a redirect to the page's address; one that is no page number
-    (``0``, ``last``, ``-1``, a huge one) a 404.
+    (``01``, ``+1``, `` 1``, and ``1`` itself: the first page's address has none) gets a
+    redirect to the page's address; one that is no page number (``0``, ``last``, ``-1``, a
+    huge one) a 404.
     """
     query = QueryDict(mutable=True)
     for name in view.parameters & request.GET.keys():
@@ -173,7 +174,7 @@ def canonical_page(request, view):
     values = query.getlist(view.page_parameter)
     if not values:
         return 1, None
-    if len(values) == 1 and PAGE_NUMBER.fullmatch(values[0]):
+    if len(values) == 1 and PAGE_NUMBER.fullmatch(values[0]) and values[0] != "1":
         return int(values[0]), None
     written_otherwise = len(values) == 1 and SAME_PAGE_NUMBER.fullmatch(values[0])
     if not written_otherwise:

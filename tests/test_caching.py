@@ -403,6 +403,7 @@ class CanonicalAddressTests(TestCase):
 
     def test_page_numbers_written_otherwise_redirect_before_the_view_runs(self):
         for written, canonical in (
+            ("1", HOME),
             ("01", HOME),
             ("+2", "?page=2"),
             (" 2", "?page=2"),
@@ -412,6 +413,11 @@ class CanonicalAddressTests(TestCase):
                 response = self.client.get(HOME, {"page": written, "utm_source": "x"})
             expected = HOME + canonical if canonical.startswith("?") else canonical
             self.assertRedirects(response, expected, 301, fetch_redirect_response=False)
+
+    def test_pages_link_to_each_other_at_their_canonical_addresses(self):
+        self.assertContains(self.client.get(HOME), '<a href="?page=2" rel="next">')
+        second = self.client.get(HOME, {"page": "2", "utm_source": "x"})
+        self.assertContains(second, f'<a href="{HOME}" rel="prev">')
 
     def test_what_is_no_page_number_is_not_found_before_the_view_runs(self):
         for written in ("last", "0", "-1", "abc", "", "1" * 30, "1000000", ["1", "2"]):

@@ -79,7 +79,8 @@ class AnchoredPagesTests(TestCase):
             pages = -(-len(expected) // PAGE)
             for number in range(1, pages + 1):
                 with self.subTest(url=url, page=number):
-                    response = self.client.get(url, {"page": number})
+                    # The first page's address has no number.
+                    response = self.client.get(url, {"page": number} if number > 1 else {})
                     self.assertEqual(
                         list(response.context["object_list"]),
                         expected[(number - 1) * PAGE : number * PAGE],

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.template import Context, Template
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
@@ -109,6 +110,20 @@ class HomePageTests(QueryCountMixin, TestCase):
             lambda size: make_archive(size) and reverse("articles:home"),
             expected=7,
         )
+
+
+class PageTitleTests(TestCase):
+    def test_each_page_of_a_list_has_a_title_of_its_own(self):
+        make_archive(13)  # two pages, all tagged Ukraine
+        site = settings.SITE_NAME
+        for url, titles in (
+            ("/", (site, f"{site} – page 2")),
+            ("/tags/ukraine/", (f"Ukraine – {site}", f"Ukraine – page 2 – {site}")),
+        ):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), f"<title>{titles[0]}</title>")
+                second = self.client.get(url, {"page": 2})
+                self.assertContains(second, f"<title>{titles[1]}</title>")
 
 
 class BylineTests(TestCase):

@@ -222,7 +222,6 @@ class ShareImageTests(TestCase):
         section = make_section(slug="vide")
         for url in (
             "/",
-            "/?page=1",
             SEED_URL,
             "/sections/international/",
             section.get_absolute_url(),

@@ -124,6 +124,29 @@ def route(viewname):
     return route_url(viewname)
 
 
+@register.simple_tag(takes_context=True)
+def page_address(context, number):
+    """``{% page_address page_obj.next_page_number %}``: page ``number`` of this list, at the
+    address the page cache makes canonical (articles.cache.canonical_page): the first page's
+    without a number; the other parameters kept, such as a search's words."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop("page", None)
+    if number > 1:
+        query["page"] = number
+    return f"?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def page_number_title(context):
+    """``{{ tag.name }}{% page_number_title %}``: " – page 2" in the title of a list's pages
+    past the first, so that each page of the list has a title of its own."""
+    page = context.get("page_obj")
+    if page is None or page.number == 1:
+        return ""
+    return " – " + gettext("page %(number)s") % {"number": page.number}
+
+
 @register.filter
 def tag_url(tag):
     """``{{ tag|tag_url }}``: the tag's page, as ``{% url 'articles:tag' tag.slug %}`` writes
