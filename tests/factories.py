@@ -30,6 +30,12 @@ STORING = 3
 _sequence = count(1)
 
 
+def page_query(number):
+    """The query string of a list's page ``number``: none for the first, whose address has
+    no number (``?page=1`` redirects to it)."""
+    return {"page": number} if number > 1 else {}
+
+
 @contextmanager
 def script_prefix(prefix):
     """Links built in the block are the site's served under ``prefix`` (as by SCRIPT_NAME)."""

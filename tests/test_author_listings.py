@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import listings
 from articles.models import Article
-from tests.factories import make_archive, make_article, make_author
+from tests.factories import make_archive, make_article, make_author, page_query
 
 
 class AuthorListingTests(TestCase):
@@ -45,8 +45,7 @@ class AuthorListingTests(TestCase):
         listings.rebuild()
         for number in (1, 2, 3):
             with self.subTest(page=number):
-                query = {"page": number} if number > 1 else {}  # page 1's address has none
-                response = self.client.get(anne.get_absolute_url(), query)
+                response = self.client.get(anne.get_absolute_url(), page_query(number))
                 expected = articles[(number - 1) * 12 : number * 12]
                 self.assertEqual(list(response.context["object_list"]), expected)
         response = self.client.get(anne.get_absolute_url(), {"page": 4})

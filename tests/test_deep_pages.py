@@ -17,7 +17,7 @@ from django.utils import timezone
 from articles import listings
 from articles.listings import anchors
 from articles.models import Article, AuthorAnchor, SectionAnchor, TagAnchor
-from tests.factories import keep_menu, make_article, make_author, make_section
+from tests.factories import keep_menu, make_article, make_author, make_section, page_query
 
 # Small, so that a few dozen articles have many anchors and pages far from both ends.
 STEP = 2
@@ -79,8 +79,7 @@ class AnchoredPagesTests(TestCase):
             pages = -(-len(expected) // PAGE)
             for number in range(1, pages + 1):
                 with self.subTest(url=url, page=number):
-                    # The first page's address has no number.
-                    response = self.client.get(url, {"page": number} if number > 1 else {})
+                    response = self.client.get(url, page_query(number))
                     self.assertEqual(
                         list(response.context["object_list"]),
                         expected[(number - 1) * PAGE : number * PAGE],

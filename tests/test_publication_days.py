@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import dayindex
 from articles.models import Article
-from tests.factories import make_archive, make_article
+from tests.factories import make_archive, make_article, page_query
 
 OCTOBER = datetime(2024, 10, 27, 12, 0, tzinfo=UTC)
 
@@ -74,7 +74,7 @@ class DeepHomePageTests(TestCase):
     def test_every_page_lists_its_articles_newest_first_from_either_end(self):
         for number in (1, 2, 3):  # the last one read from the oldest end of the index
             with self.subTest(page=number):
-                response = self.client.get(reverse("articles:home"), {"page": number})
+                response = self.client.get(reverse("articles:home"), page_query(number))
                 expected = self.articles[(number - 1) * 12 : number * 12]
                 self.assertEqual(list(response.context["articles"]), expected)
                 self.assertContains(response, f"Page {number} sur 3")
@@ -94,7 +94,7 @@ class DeepHomePageTests(TestCase):
             shown = sorted(today + yesterday, key=lambda a: a.published_at, reverse=True)
             for number in (1, 2):  # page 2 starts inside today, after its scheduled article
                 with self.subTest(page=number):
-                    response = self.client.get(reverse("articles:home"), {"page": number})
+                    response = self.client.get(reverse("articles:home"), page_query(number))
                     expected = shown[(number - 1) * 12 : number * 12]
                     self.assertEqual(list(response.context["articles"]), expected)
                     self.assertContains(response, f"Page {number} sur 2")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles import listings
 from articles.cache import renew_generation
 from articles.models import Article, Section
-from tests.factories import keep_menu, make_archive, make_article, make_section
+from tests.factories import keep_menu, make_archive, make_article, make_section, page_query
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -74,7 +74,7 @@ class SectionPageTests(TestCase):
                 last = (size - 1) // 12 + 1
                 for page in {1, last}:
                     with self.assertNumQueries(3):
-                        response = self.client.get(section.get_absolute_url(), {"page": page})
+                        response = self.client.get(section.get_absolute_url(), page_query(page))
                     self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.context["paginator"].count, size)
 

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from articles import listings
 from articles.models import Article
-from tests.factories import make_archive, make_article
+from tests.factories import make_archive, make_article, page_query
 
 
 def counts():
@@ -80,7 +80,7 @@ class DeepTagPageTests(TestCase):
         make_article(tags=["Ukraine"], published_at=timezone.now() + timedelta(hours=1))
 
     def page(self, number):
-        return self.client.get(reverse("articles:tag", args=["ukraine"]), {"page": number})
+        return self.client.get(reverse("articles:tag", args=["ukraine"]), page_query(number))
 
     def test_every_page_lists_its_articles_newest_first_from_either_end(self):
         for number in (1, 2, 3):  # the last one read from the oldest end of the index
