@@ -220,7 +220,7 @@ class ArticleDayArchiveView(TeaserPageMixin, DatedListingMixin, DayArchiveView):
 
     def get_next_month(self, current):
         # A day's page links to the days around it, not to other months: the generic view
-        # read a whole article for each of these, 1 ms of every build.
+        # read a whole article for each of these, 2 ms of every build.
         return None
 
     def get_previous_month(self, current):

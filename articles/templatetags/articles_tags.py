@@ -216,12 +216,13 @@ def render_related_teaser(article):
     )
 
 
-# The archive each kind of period links to, the label it shows, and the fuller name given to
-# assistive technologies where the label alone says little (a day's "3").
+# The archive each kind of period links to, how many of the year, month and day its address
+# takes, the label it shows, and the fuller name given to assistive technologies where the
+# label alone says little (a day's "3").
 ARCHIVE_LINKS = {
-    "year": ("articles:archive-year", "Y", None),
-    "month": ("articles:archive-month", "F", None),
-    "day": ("articles:archive-day", "j", "j F Y"),
+    "year": ("articles:archive-year", 1, "Y", None),
+    "month": ("articles:archive-month", 2, "F", None),
+    "day": ("articles:archive-day", 3, "j", "j F Y"),
 }
 
 
@@ -242,9 +243,8 @@ def archive_links(periods, kind):
 def archive_link(period, kind, *active):
     # ``active``: the language, URL configuration and script prefix that the label and the
     # link depend on, there only to key the cache.
-    viewname, label, name = ARCHIVE_LINKS[kind]
-    parts = (period.year, period.month, period.day)[: list(ARCHIVE_LINKS).index(kind) + 1]
-    url = escape(reverse(viewname, args=parts))
+    viewname, parts, label, name = ARCHIVE_LINKS[kind]
+    url = escape(reverse(viewname, args=(period.year, period.month, period.day)[:parts]))
     described = f' aria-label="{escape(dates.house_date(period, name))}"' if name else ""
     # Safe: the address and the words are escaped.
     return f'<li><a href="{url}"{described}>{escape(dates.house_date(period, label))}</a></li>'
