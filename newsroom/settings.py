@@ -87,7 +87,8 @@ INSTALLED_APPS = [
     "pages",
     "live",
     "edge",
-    "axes",
+    # django-axes, under a French title in the admin.
+    "newsroom.apps.SignInGuardConfig",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -131,6 +132,17 @@ class AdminTitleTests(TestCase):
                 response = self.client.get(url)
                 self.assertContains(response, "Mots-clés")
                 self.assertNotContains(response, "Taggit")
+
+    def test_sign_in_records_are_titled_in_french_not_axes(self):
+        # Administrators only see them.
+        self.client.force_login(
+            get_user_model().objects.create_superuser("admin", password="a long password")
+        )
+        for url in (reverse("admin:index"), reverse("admin:axes_accessattempt_changelist")):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Sécurité des connexions")
+                self.assertNotContains(response, "Axes")
 
     def test_inline_add_buttons_read_as_french(self):
         """Django capitalises the rows' name in the button: it must not fall mid-sentence."""
