@@ -48,6 +48,14 @@ class SectionPageTests(TestCase):
         self.assertNotContains(response, "Brouillon secret")
         self.assertNotContains(response, "Embargo")
 
+    def test_an_article_names_its_section_above_its_headline_even_once_renamed(self):
+        kicker = '<p class="kicker"><a href="/sections/europe/">{}</a></p>'
+        url = self.older.get_absolute_url()
+        self.assertContains(self.client.get(url), kicker.format("Europe"), html=True)
+        self.europe.name = "Europe de l’Est"
+        self.europe.save()
+        self.assertContains(self.client.get(url), kicker.format("Europe de l’Est"), html=True)
+
     def test_unknown_section_is_not_found(self):
         self.assertEqual(self.client.get("/sections/nulle-part/").status_code, 404)
 
