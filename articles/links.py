@@ -35,10 +35,16 @@ def slug_url(viewname, slug, **kwargs):
     return prefix + slug + suffix
 
 
+def routing():
+    """What reverse() reads besides its arguments, the URL configuration and the script
+    prefix: the key, with their own, of what a process keeps of its results."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
 def pk_url(viewname, pk):
     """``reverse(viewname, kwargs={"pk": pk})``, reversed once per route rather than once per
     object: a feed's thirty short links cost 0.5 ms so."""
-    prefix, suffix = pk_route(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname)
+    prefix, suffix = pk_route(*routing(), viewname)
     return f"{prefix}{int(pk)}{suffix}"
 
 
@@ -55,10 +61,7 @@ def pk_route(urlconf, script_prefix, viewname):
 
 
 def route_parts(viewname, kwargs):
-    # Per URL configuration and script prefix, as reverse() itself depends on them.
-    return reversed_route(
-        get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), viewname, kwargs
-    )
+    return reversed_route(*routing(), viewname, kwargs)
 
 
 @lru_cache(maxsize=8192)
