@@ -6,7 +6,6 @@ from datetime import date, datetime
 from html import unescape
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -135,9 +134,7 @@ class AdminTitleTests(TestCase):
 
     def test_sign_in_records_are_titled_in_french_not_axes(self):
         # Administrators only see them.
-        self.client.force_login(
-            get_user_model().objects.create_superuser("admin", password="a long password")
-        )
+        self.client.force_login(make_user(is_staff=True, is_superuser=True))
         for url in (reverse("admin:index"), reverse("admin:axes_accessattempt_changelist")):
             with self.subTest(url=url):
                 response = self.client.get(url)
