@@ -18,6 +18,8 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init
 
 # Values per statement, well under every database's limit of query parameters.
 BATCH = 500
@@ -69,7 +71,17 @@ def instance(model, values, using, deferred=()):
         values = list(values)
         for index, column, convert in converters:
             values[index] = convert(values[index], column, connection)
-    return model.from_db(using, names, values)
+    # The instance Model.from_db() makes, its values written straight into it: from_db()'s
+    # setattr() of each field, where no field's descriptor does more than store a value read
+    # from the database, cost as much as the rest (1.2 of 2.4 ms for the home page's 60 rows,
+    # SQLite). Nothing in the project listens to pre_init; post_init's receivers (an image's
+    # dimensions, the page's surrogate keys) are sent it as from_db() would.
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj._state.adding, obj._state.db = False, using
+    obj.__dict__.update(zip(names, values, strict=True))
+    post_init.send(sender=model, instance=obj)
+    return obj
 
 
 def split(row, using, *parts):

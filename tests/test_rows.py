@@ -1,0 +1,45 @@
+"""Instances read through SQL written out (articles.rows) are those the ORM reads."""
+
+from django.test import TestCase
+
+from articles import rows
+from articles.models import NEVER_LOADED, NOT_IN_TEASERS, Article
+from tests.factories import jpeg_upload, make_article
+
+TEASER_DEFERRED = (*NEVER_LOADED, *NOT_IN_TEASERS)
+
+
+def read_written_out(article):
+    table = '"articles_article"'
+    sql = f"SELECT {rows.columns(Article, table, TEASER_DEFERRED)} FROM {table} WHERE id = %s"
+    (found,) = rows.objects(Article, sql, [article.pk], "default", TEASER_DEFERRED)
+    return found
+
+
+def values(instance):
+    return {name: value for name, value in vars(instance).items() if name != "_state"}
+
+
+class InstanceTests(TestCase):
+    def setUp(self):
+        self.article = make_article(hero_image=jpeg_upload(), hero_alt="Un convoi")
+
+    def test_an_instance_holds_the_values_and_state_the_orm_gives_it(self):
+        found = read_written_out(self.article)
+        by_orm = Article.objects.defer(*TEASER_DEFERRED).get(pk=self.article.pk)
+
+        self.assertEqual(values(found), values(by_orm))
+        self.assertEqual(found.get_deferred_fields(), by_orm.get_deferred_fields())
+        self.assertFalse(found._state.adding)
+        self.assertEqual(found._state.db, "default")
+        self.assertEqual((found.hero_width, found.hero_height), (1800, 1000))
+
+    def test_a_deferred_field_is_read_when_asked_for_and_a_save_keeps_it(self):
+        found = read_written_out(self.article)
+        self.assertEqual(found.body, self.article.body)
+
+        found.title = "Titre corrigé"
+        found.save()
+
+        self.article.refresh_from_db()
+        self.assertEqual((self.article.title, self.article.body), ("Titre corrigé", found.body))
