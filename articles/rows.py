@@ -114,14 +114,16 @@ def reading(using, model, deferred):
 
 
 @contextmanager
-def cursor(using):
+def cursor(using, prepare=True):
     """A cursor for the hot path's statements. On PostgreSQL, it binds their parameters on the
     server and has the server prepare each statement at its first run on the connection, so
     that a worker's connection parses and plans it once, not on every page: the article
     page's own statement ran in 0.23 ms instead of 0.54, its sidebar's in 0.87 instead of
     1.12 (100,000 articles). Only these few statements: the connection's own cursor binds on
     the client, as Django's ORM expects (a statement bound on the server takes at most 65,535
-    parameters, which bulk_create() does not count).
+    parameters, which bulk_create() does not count). ``prepare=None`` prepares a statement at
+    its ``prepare_threshold``-th run instead (psycopg's own rule), for a statement whose text
+    varies, so that a text run once costs no preparation.
 
     A prepared statement runs with one plan for any parameters (settings: plan_cache_mode):
     prepare a statement here only once its generic plan is as good for every value (EXPLAIN
@@ -139,14 +141,17 @@ def cursor(using):
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         preparing = PreparingCursor(connection.connection)
+    preparing.prepare = prepare
     wrap = LoggedPreparingCursor if connection.queries_logged else CursorWrapper
     with wrap(preparing, connection) as wrapped:
         yield wrapped
 
 
 class PreparingCursor(psycopg.Cursor):
+    prepare = True
+
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
+        return super().execute(query, params, prepare=self.prepare, binary=binary)
 
 
 class LoggedPreparingCursor(CursorDebugWrapper):

@@ -4,6 +4,7 @@ the ORM's are not."""
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import make_article, make_story
 
@@ -51,6 +52,20 @@ class PreparedStatementTests(TestCase):
         # Planned for any time, the most covered tags and the ongoing stories read far more.
         for table in ("articles_tagcount", "stories_story"):
             self.assertFalse([s for s in statements if table in s], table)
+
+    def test_a_tag_page_prepares_its_tag_at_once_and_its_teasers_once_asked_for_again(self):
+        tag_page = reverse("articles:tag", args=["ukraine"])
+        self.client.get(tag_page)
+        statements = self.prepared()
+        self.assertTrue([s for s in statements if 'FROM "taggit_tag" INNER JOIN' in s])
+        self.assertFalse([s for s in statements if 'LEFT JOIN "articles_section"' in s])
+
+        # psycopg prepares a statement once it ran prepare_threshold (5) times on the
+        # connection: the first page of a list is asked for again and again, a deep page's
+        # own text seldom.
+        for _ in range(5):
+            self.client.get(tag_page)
+        self.assertTrue([s for s in self.prepared() if 'LEFT JOIN "articles_section"' in s])
 
     def test_prepared_statements_are_logged_with_their_parameters(self):
         with CaptureQueriesContext(connection) as queries:

@@ -259,23 +259,30 @@ def with_article_counts(tags):
 
 
 def shown_tag(slug):
-    """The tag with this slug, with ``article_count`` (see shown_tags()); None when there is
+    """The tag with this slug, with ``article_count`` (see top_tags()); None when there is
     no such tag or none of its articles is published.
 
     The tag page and its feeds answer 404 then: a tag used only by drafts would reveal
-    unpublished work.
+    unpublished work. Its own statement, prepared on PostgreSQL (``rows.cursor()``): one
+    tag's scheduled articles are the newest end of its range of the (tag, publication time)
+    index, which a plan made for any time reads as one made for now. Parsing and planning
+    had been most of the 0.9 ms of the tag page's first statement.
     """
-    return next(iter(shown_tags(slug=slug)), None)
+    quote = connection.ops.quote_name
+    tag, tally, listing = (quote(model._meta.db_table) for model in (Tag, TagCount, TagListing))
+    sql = (
+        f"SELECT {rows.columns(Tag, tag)}, {tally}.published - (SELECT COUNT(*) FROM {listing} "
+        f"WHERE {listing}.tag_id = {tag}.id AND {listing}.published_at > %s) "
+        f"FROM {tag} INNER JOIN {tally} ON {tally}.tag_id = {tag}.id WHERE {tag}.slug = %s"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    found = rows.objects(Tag, sql, [now, slug], Tag.objects.db, extra=["article_count"])
+    return next((tag for tag in found if tag.article_count > 0), None)
 
 
 def top_tags(limit):
-    """The ``limit`` tags most used by published articles, with ``article_count``."""
-    return list(shown_tags(limit=limit))
-
-
-def shown_tags(slug=None, limit=None):
-    """The tags that published articles readers see now carry (only the one with ``slug``,
-    if given), with ``article_count``, the most used first, then by name (``limit`` of them).
+    """The ``limit`` tags most used by the published articles readers see now, with
+    ``article_count``, the most used first, then by name.
 
     Every tag's stored count is read, not every tagging: the cost follows how many tags the
     site has, which grows far more slowly than its archive. The scheduled articles' taggings
@@ -291,7 +298,7 @@ def shown_tags(slug=None, limit=None):
     tag, tally, listing, article = (
         quote(model._meta.db_table) for model in (Tag, TagCount, TagListing, Article)
     )
-    params = [Article.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(timezone.now())]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     sql = (
         f"SELECT {tag}.id, {tag}.name, {tag}.slug, "
         f"{tally}.published - COALESCE(scheduled.n, 0) AS article_count "
@@ -300,16 +307,10 @@ def shown_tags(slug=None, limit=None):
         f"INNER JOIN {listing} ON {listing}.article_id = {article}.id "
         f"WHERE {article}.status = %s AND {article}.published_at > %s "
         f"GROUP BY {listing}.tag_id) scheduled ON scheduled.tag_id = {tag}.id "
-        f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0"
+        f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0 "
+        f"ORDER BY article_count DESC, {tag}.name LIMIT %s"
     )
-    if slug is not None:
-        sql += f" AND {tag}.slug = %s"
-        params.append(slug)
-    sql += f" ORDER BY article_count DESC, {tag}.name"
-    if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
-    return Tag.objects.raw(sql, params)
+    return list(Tag.objects.raw(sql, [Article.Status.PUBLISHED, now, limit]))
 
 
 def used_authors(limit):
