@@ -1,16 +1,28 @@
 from functools import partial
 
 from django.conf import settings
+from django.db import connection
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 
+from articles import rows
 from articles.cache import KeptByGeneration
 from articles.links import absolute_url
 from articles.models import Section
 
+
+def read_sections():
+    """Every section, in the menu's order. Written out and prepared on PostgreSQL
+    (``rows.cursor()``): every page built after a save reads them, and the ORM took 0.35 ms
+    to build and read them against 0.14 (SQLite)."""
+    table = connection.ops.quote_name(Section._meta.db_table)
+    sql = f"SELECT {rows.columns(Section, table)} FROM {table} ORDER BY position, name"
+    return rows.objects(Section, sql, [], Section.objects.db)
+
+
 # The menu's sections, read once per content generation in each worker rather than on every
 # page built: the query and its model instances cost 1 to 2 ms of a page's CPU.
-menu_sections = KeptByGeneration(lambda: list(Section.objects.all()))
+menu_sections = KeptByGeneration(read_sections)
 
 
 def site(request):

@@ -6,7 +6,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_article, make_story
+from tests.factories import make_article, make_section, make_story
 
 
 @override_settings(READER_CACHE_SECONDS=0)
@@ -27,10 +27,11 @@ class PreparedStatementTests(TestCase):
             self.client.get(self.article.get_absolute_url())
         statements = self.prepared()
         # The stored page's read and write, the byline and tags (at the first rendering), the
-        # sidebar's ranking and the story thread; the ORM's statements (the menu, the rest of
-        # the first rendering) bind on the client, where a statement takes any number of
-        # parameters, and none of them is prepared.
+        # sidebar's ranking, the story thread and the menu's sections; the ORM's statements
+        # (the rest of the first rendering) bind on the client, where a statement takes any
+        # number of parameters, and none of them is prepared.
         marks = (
+            'FROM "articles_section" ORDER BY',
             'JOIN "articles_articleshell"',
             'INSERT INTO "articles_articleshell"',
             'JOIN "articles_article_authors" byline',
@@ -66,6 +67,14 @@ class PreparedStatementTests(TestCase):
         for _ in range(5):
             self.client.get(tag_page)
         self.assertTrue([s for s in self.prepared() if 'LEFT JOIN "articles_section"' in s])
+
+    def test_author_and_section_pages_prepare_their_counts(self):
+        article = make_article(section=make_section())
+        self.client.get(article.authors.get().get_absolute_url())
+        self.client.get(article.section.get_absolute_url())
+        statements = self.prepared()
+        for count in ('FROM "articles_authorcount"', 'FROM "articles_sectioncount"'):
+            self.assertTrue([s for s in statements if count in s], count)
 
     def test_prepared_statements_are_logged_with_their_parameters(self):
         with CaptureQueriesContext(connection) as queries:
