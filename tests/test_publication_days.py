@@ -1,6 +1,6 @@
 """The day index: archive navigation and counts kept at write time, right at any depth."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 from django.test import TestCase
@@ -55,6 +55,18 @@ class PublicationDayTests(TestCase):
         with time_machine.travel(later + timedelta(minutes=1)):
             self.assertEqual(years(), sorted({2024, timezone.localdate(later).year}))
             self.assertEqual(dayindex.count(), 2)
+
+    def test_a_period_links_to_today_only_once_one_of_its_articles_appears(self):
+        make_article(published_at=OCTOBER)
+        later = timezone.now() + timedelta(hours=1)
+        make_article(published_at=later)
+        october = (date(2024, 10, 1), date(2024, 11, 1))
+        self.assertEqual(dayindex.neighbours(*october), (None, None))
+        with time_machine.travel(later + timedelta(minutes=1)):
+            self.assertEqual(dayindex.neighbours(*october), (None, timezone.localdate(later)))
+            # And from today's own month, October is the one before.
+            this_month = timezone.localdate().replace(day=1)
+            self.assertEqual(dayindex.neighbours(this_month, None)[0], OCTOBER.date())
 
     def test_rebuild_gives_the_counts_kept_at_write_time(self):
         make_archive(5)
