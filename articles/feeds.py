@@ -4,12 +4,14 @@ Every link is absolute from SITE_URL: the syndication framework leaves absolute 
 and would otherwise take the domain from the request's Host header.
 """
 
+from io import StringIO
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import feedgenerator
 from django.utils.translation import gettext_lazy as _
 
 from articles import listings
@@ -25,9 +27,29 @@ from articles.models import (
 )
 
 
+class WrittenWhole:
+    """A feed written in memory, then into the response at once. Written into the response,
+    the XML writer's 1,200 small writes for thirty articles each went through
+    HttpResponse.write(): 1 to 1.4 ms of the feed's 8 (SQLite, the same bytes either way)."""
+
+    def write(self, outfile, encoding):
+        written = StringIO()
+        super().write(written, encoding)
+        outfile.write(written.getvalue())
+
+
+class RssFeed(WrittenWhole, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(WrittenWhole, feedgenerator.Atom1Feed):
+    pass
+
+
 class LatestArticlesFeed(Feed):
     """The site's feed; a subclass narrows it to the object its URL names (a tag, an author)."""
 
+    feed_type = RssFeed
     size = 30
     description = _("French-language coverage of wars and crises, and its archive.")
     page_url_name = "home"
@@ -86,7 +108,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "feed-atom"
 
 
@@ -109,7 +131,7 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "tag-feed-atom"
 
 
@@ -129,7 +151,7 @@ class AuthorFeed(LatestArticlesFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "author-feed-atom"
 
 
@@ -148,5 +170,5 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     url_name = "section-feed-atom"
