@@ -383,35 +383,34 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         the query around that subquery, more than the query and its twelve rows then cost
         (SQLite). Prepared on PostgreSQL once run a few times (``rows.cursor()``), as a list's
         first page is, which halved its 0.8 ms: each page's ids have their LIMIT and OFFSET
-        written in, and a deep page's text, seldom run again, is not worth preparing. Read
-        when first used, as a queryset is: the home page's first page never uses its own, its
-        front's query having read them.
+        written in, and a deep page's text, seldom run again, is not worth preparing. Built
+        and read when first used, as a queryset is: the home page's first page never uses its
+        own, its front's query having read them.
         """
-        quote = connection.ops.quote_name
-        table, sections = quote(Article._meta.db_table), quote(Section._meta.db_table)
-        try:
-            ids_sql, params = ids.query.sql_with_params()
-        except EmptyResultSet:  # a page of none (an empty listing's first)
-            return []
         teaser_deferred = (*NEVER_LOADED, *NOT_IN_TEASERS)
-        sql = (
-            f"SELECT {rows.columns(Article, table, teaser_deferred)}, "
-            f"{rows.columns(Section, sections)} FROM {table} "
-            f"LEFT JOIN {sections} ON {sections}.id = {table}.section_id "
-            f"WHERE {table}.id IN ({ids_sql}) "
-            f"AND {table}.status = %s AND {table}.published_at <= %s "
-            f"ORDER BY {table}.published_at DESC, {table}.id DESC"
-        )
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        params = [*params, Article.Status.PUBLISHED, now]
+        parts = (Article, teaser_deferred), (Section, ())
 
         def read():
+            quote = connection.ops.quote_name
+            table, sections = quote(Article._meta.db_table), quote(Section._meta.db_table)
+            try:
+                ids_sql, params = ids.query.sql_with_params()
+            except EmptyResultSet:  # a page of none (an empty listing's first)
+                return []
+            sql = (
+                f"SELECT {rows.columns(Article, table, teaser_deferred)}, "
+                f"{rows.columns(Section, sections)} FROM {table} "
+                f"LEFT JOIN {sections} ON {sections}.id = {table}.section_id "
+                f"WHERE {table}.id IN ({ids_sql}) "
+                f"AND {table}.status = %s AND {table}.published_at <= %s "
+                f"ORDER BY {table}.published_at DESC, {table}.id DESC"
+            )
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
             with rows.cursor(self.db, prepare=None) as cursor:
-                cursor.execute(sql, params)
+                cursor.execute(sql, [*params, Article.Status.PUBLISHED, now])
                 found = cursor.fetchall()
             teasers = []
             for row in found:
-                parts = (Article, teaser_deferred), (Section, ())
                 (article, section), _ = rows.split(row, self.db, *parts)
                 article.section = section
                 teasers.append(article)
