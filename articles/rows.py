@@ -121,9 +121,9 @@ def cursor(using, prepare=True):
     page's own statement ran in 0.23 ms instead of 0.54, its sidebar's in 0.87 instead of
     1.12 (100,000 articles). Only these few statements: the connection's own cursor binds on
     the client, as Django's ORM expects (a statement bound on the server takes at most 65,535
-    parameters, which bulk_create() does not count). ``prepare=None`` prepares a statement at
-    its ``prepare_threshold``-th run instead (psycopg's own rule), for a statement whose text
-    varies, so that a text run once costs no preparation.
+    parameters, which bulk_create() does not count). ``prepare=None`` prepares a statement once it
+    ran ``prepare_threshold`` times on the connection instead (psycopg's own rule), for a
+    statement whose text varies, so that a text run once costs no preparation.
 
     A prepared statement runs with one plan for any parameters (settings: plan_cache_mode):
     prepare a statement here only once its generic plan is as good for every value (EXPLAIN
