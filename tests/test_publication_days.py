@@ -26,6 +26,13 @@ class PublicationDayTests(TestCase):
         response = self.client.get(reverse("articles:archive-month", args=[2024, 10]))
         self.assertEqual([day.day for day in response.context["date_list"]], [27])
 
+    def test_years_without_articles_are_skipped(self):
+        for year in (2019, 2021, 2024):
+            make_article(published_at=OCTOBER.replace(year=year))
+        self.assertEqual(years(), [2019, 2021, 2024])
+        response = self.client.get(reverse("articles:home"))
+        self.assertEqual([day.year for day in response.context["date_list"]], [2024, 2021, 2019])
+
     def test_publishing_unpublishing_and_deleting_follow_the_day(self):
         article = make_article(published_at=OCTOBER, status=Article.Status.DRAFT)
         article.status = Article.Status.PUBLISHED
