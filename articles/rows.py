@@ -17,9 +17,11 @@ from functools import cache
 import psycopg
 from django.conf import settings
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init
+from django.dispatch import receiver
 
 # Values per statement, well under every database's limit of query parameters.
 BATCH = 500
@@ -145,6 +147,39 @@ def cursor(using, prepare=True):
     wrap = LoggedPreparingCursor if connection.queries_logged else CursorWrapper
     with wrap(preparing, connection) as wrapped:
         yield wrapped
+
+
+class TimestamptzLoader(psycopg.adapt.Loader):
+    """Reads a PostgreSQL ``timestamptz`` as Django's own loader does, in the time zone of
+    the connection's wrapper (``timezone``), but parsed by psycopg's C loader where it is
+    installed: Django's loader parses in Python, 5 µs a value against 2, and the home page
+    reads 120 of them."""
+
+    timezone = None  # Django compares it before each cursor, to set its own loader if it differs
+
+    def __init__(self, oid, context=None):
+        super().__init__(oid, context)
+        self.parse = psycopg.postgres.adapters.get_loader(oid, psycopg.pq.Format.TEXT)(
+            oid, context
+        ).load
+
+    def load(self, data):
+        return self.parse(data).replace(tzinfo=self.timezone)
+
+
+@cache
+def timestamptz_loader(timezone):
+    """TimestamptzLoader for ``timezone``: a class per zone, as Django makes its own."""
+    attributes = {"timezone": timezone, "__module__": __name__}
+    return type(TimestamptzLoader.__name__, (TimestamptzLoader,), attributes)
+
+
+@receiver(connection_created, dispatch_uid="articles.rows.load_times_in_c")
+def load_times_in_c(sender, connection, **kwargs):
+    """Signal receiver: each new PostgreSQL connection reads its times with TimestamptzLoader."""
+    if connection.vendor == "postgresql":
+        loader = timestamptz_loader(connection.timezone)
+        connection.connection.adapters.register_loader("timestamptz", loader)
 
 
 class PreparingCursor(psycopg.Cursor):

@@ -1,5 +1,9 @@
 """Instances read through SQL written out (articles.rows) are those the ORM reads."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
 from django.test import TestCase
 
 from articles import rows
@@ -43,3 +47,22 @@ class InstanceTests(TestCase):
 
         self.article.refresh_from_db()
         self.assertEqual((self.article.title, self.article.body), ("Titre corrigé", found.body))
+
+
+class TimeTests(TestCase):
+    def test_times_are_read_as_saved_in_utc_to_the_microsecond(self):
+        moment = datetime(2024, 10, 27, 19, 37, 5, 123456, tzinfo=ZoneInfo("Europe/Paris"))
+        article = make_article(published_at=moment)
+
+        for found in (Article.objects.get(pk=article.pk), read_written_out(article)):
+            self.assertEqual(found.published_at, moment)
+            self.assertIs(found.published_at.tzinfo, UTC)
+
+    def test_postgresql_times_are_parsed_by_the_projects_loader(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite's times are converted by Django")
+        connection.ensure_connection()
+        loader = connection.connection.adapters.get_loader(1184, 0)  # timestamptz, text
+
+        self.assertTrue(issubclass(loader, rows.TimestamptzLoader))
+        self.assertIs(loader.timezone, connection.timezone)
