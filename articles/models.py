@@ -1022,7 +1022,7 @@ class FormerTagSlug(models.Model):
 
 # The models of the search, listing and day indexes and of stored pages, registered with the
 # app alongside Article.
-from articles.dayindex.models import PublicationDay  # noqa: E402, F401
+from articles.dayindex.models import PublicationDay, PublicationMonth  # noqa: E402, F401
 from articles.listings.models import (  # noqa: E402, F401
     AuthorAnchor,
     AuthorCount,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import dayindex
-from articles.models import Article
+from articles.models import Article, PublicationMonth
 from tests.factories import make_archive, make_article, page_query
 
 OCTOBER = datetime(2024, 10, 27, 12, 0, tzinfo=UTC)
@@ -16,6 +16,10 @@ OCTOBER = datetime(2024, 10, 27, 12, 0, tzinfo=UTC)
 
 def years():
     return [day.year for day in dayindex.periods("year")]
+
+
+def month_totals():
+    return {month.month: month.published for month in PublicationMonth.objects.all()}
 
 
 class PublicationDayTests(TestCase):
@@ -75,12 +79,27 @@ class PublicationDayTests(TestCase):
             this_month = timezone.localdate().replace(day=1)
             self.assertEqual(dayindex.neighbours(this_month, None)[0], OCTOBER.date())
 
+    def test_month_totals_follow_every_move_unpublication_and_deletion(self):
+        moved = make_article(published_at=OCTOBER)
+        unpublished = make_article(published_at=OCTOBER.replace(month=11))
+        make_article(published_at=OCTOBER.replace(day=3))
+        self.assertEqual(month_totals(), {date(2024, 10, 1): 2, date(2024, 11, 1): 1})
+        moved.published_at = OCTOBER.replace(month=12)
+        moved.save()
+        self.assertEqual(
+            month_totals(), {date(2024, 10, 1): 1, date(2024, 11, 1): 1, date(2024, 12, 1): 1}
+        )
+        unpublished.unpublish()
+        unpublished.save()
+        moved.delete()
+        self.assertEqual(month_totals(), {date(2024, 10, 1): 1})
+
     def test_rebuild_gives_the_counts_kept_at_write_time(self):
         make_archive(5)
         make_article(published_at=OCTOBER, status=Article.Status.DRAFT)
-        kept = (dayindex.periods("day"), dayindex.count())
+        kept = (dayindex.periods("day"), dayindex.count(), month_totals())
         dayindex.rebuild()
-        self.assertEqual((dayindex.periods("day"), dayindex.count()), kept)
+        self.assertEqual((dayindex.periods("day"), dayindex.count(), month_totals()), kept)
 
 
 class DeepHomePageTests(TestCase):
@@ -120,3 +139,36 @@ class DeepHomePageTests(TestCase):
             self.assertEqual(
                 self.client.get(reverse("articles:home"), {"page": 3}).status_code, 404
             )
+
+
+class PagesAcrossMonthsTests(TestCase):
+    """Pages are found among the months first, then among one month's days."""
+
+    NOW = datetime(2025, 1, 10, 11, 0, tzinfo=UTC)  # noon in Paris
+
+    @classmethod
+    def setUpTestData(cls):
+        # One article every three days back to September 2024: pages end inside months.
+        cls.articles = [
+            make_article(published_at=cls.NOW - timedelta(days=3 * i, minutes=1)) for i in range(40)
+        ]
+
+    def test_every_page_of_the_home_page_and_of_a_year_lists_its_articles(self):
+        with time_machine.travel(self.NOW, tick=False):
+            make_article(published_at=self.NOW + timedelta(hours=2))  # scheduled for today
+            listings = (
+                (reverse("articles:home"), self.articles),
+                (
+                    reverse("articles:archive-year", args=[2024]),
+                    [article for article in self.articles if article.published_at.year == 2024],
+                ),
+            )
+            for url, shown in listings:
+                pages = -(-len(shown) // 12)
+                for number in range(1, pages + 1):
+                    with self.subTest(url=url, page=number):
+                        response = self.client.get(url, page_query(number))
+                        expected = shown[(number - 1) * 12 : number * 12]
+                        self.assertEqual(list(response.context["articles"]), expected)
+                        self.assertContains(response, f"Page {number} sur {pages}")
+                self.assertEqual(self.client.get(url, {"page": pages + 1}).status_code, 404)

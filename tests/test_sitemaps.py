@@ -11,7 +11,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from articles import dayindex
-from articles.models import Article, Correction, PublicationDay
+from articles.models import Article, Correction, PublicationDay, PublicationMonth
 from tests.factories import make_archive, make_article
 
 SITE = "https://news.example"
@@ -290,6 +290,7 @@ class MonthFileTests(TestCase):
         with time_machine.travel(datetime(2025, 1, 5, 12, 0, tzinfo=UTC), tick=False):
             make_article(published_at=published_at)
         PublicationDay.objects.all().delete()
+        PublicationMonth.objects.all().delete()
         self.assertEqual(self.month_files(), {})
         dayindex.rebuild()
         self.assertEqual(self.month_files(), {"2024-10.xml": "2025-01-05"})
