@@ -1,3 +1,4 @@
+import html
 from functools import lru_cache
 
 from django import template
@@ -5,7 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 from django.utils.translation import get_language, gettext
@@ -16,6 +17,13 @@ from articles.links import absolute_url, route_url, routing, share_links, slug_u
 from articles.models import Section
 
 register = template.Library()
+
+
+def escape(text):
+    """``text`` escaped for HTML, as Django's escape() does, for the f-strings of this module
+    that are marked safe whole: Django's also looks for lazy strings among its arguments and
+    wraps its result as safe, which cost a teaser list a tenth of its time (a dozen each)."""
+    return html.escape(str(text))
 
 
 @register.inclusion_tag("includes/share.html")
