@@ -8,7 +8,8 @@ page of the archive's long tail.
 On PostgreSQL, these statements are also prepared on each connection (``cursor()``), as
 are the day index's (articles.dayindex), which the home page and date archives run.
 
-Also deletions written out (``delete()``), where the ORM would read every row it deletes.
+Also deletions written out (``delete()``), where the ORM would read every row it deletes,
+and PostgreSQL's times parsed in C (``TimestamptzLoader``) for every query.
 """
 
 from contextlib import contextmanager

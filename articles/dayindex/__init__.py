@@ -319,12 +319,10 @@ def locate(first, after, today, start):
         params += [*months_params, ops.adapt_datefield_value(today), *bounds_params]
     else:
         shown = "published > 0 AND day <= %s" + bounds
-        months, days = (
-            "",
-            (
-                f"SELECT day, published, 0 AS before, (SELECT SUM(published) FROM {day_table} "
-                f"WHERE {shown}) AS total FROM {day_table} WHERE {shown}"
-            ),
+        months = ""
+        days = (
+            f"SELECT day, published, 0 AS before, (SELECT SUM(published) FROM {day_table} "
+            f"WHERE {shown}) AS total FROM {day_table} WHERE {shown}"
         )
         params += [ops.adapt_datefield_value(today), *bounds_params] * 2
     sql = (
