@@ -437,15 +437,35 @@ class SearchPaginator(Paginator):
     A broad search ("Hamas OR Hezbollah") matches tens of thousands of articles, and counting
     them all read most of the article table. Readers are told "more than 1,000" instead;
     nobody pages that deep into results ranked by relevance.
+
+    Where the search engine gives a page's articles the number of matches (``matches``:
+    PostgreSQL's), a page with results needs no query to count them: the count's own query
+    found the newest matches again, 17 of the 44 ms of the broadest search. Otherwise, and
+    for a page past the results (a 404), the count is a query of its own.
     """
 
     limit = search.COUNT_LIMIT
     more = False  # set by count: whether matches go on past the limit
 
+    def page(self, number):
+        bottom = (number - 1) * self.per_page if isinstance(number, int) else -1
+        if 0 <= bottom < self.limit:
+            articles = list(self.object_list[bottom : min(bottom + self.per_page, self.limit)])
+            if articles and hasattr(articles[0], "matches"):
+                self.__dict__["count"] = self.counted(articles[0].matches)
+            elif not articles and bottom == 0:
+                self.__dict__["count"] = self.counted(0)  # not a single match
+            if articles or bottom == 0:
+                return self._get_page(articles, self.validate_number(number), self)
+        return super().page(number)
+
     @cached_property
     def count(self):
         # Unordered: the count needs no ranking, only to stop after limit + 1 matches.
-        found = self.object_list.order_by()[: self.limit + 1].count()
+        return self.counted(self.object_list.order_by()[: self.limit + 1].count())
+
+    def counted(self, found):
+        """The count shown for ``found`` matches, noting whether they go on past the limit."""
         self.more = found > self.limit
         return min(found, self.limit)
 

@@ -61,7 +61,7 @@ def main():
         paginator = SearchPaginator(
             Article.objects.published().search(query, newest=search.COUNT_LIMIT + 1), 12
         )
-        page = list(paginator.page(1)) if paginator.count else []
+        page = list(paginator.page(1))  # as the view asks: the page, then its count
         search.snippets(page, query)
         SearchView.choices()
         if not paginator.count:

@@ -195,13 +195,14 @@ class ResultPageTests(SearchTestCase):
             with self.subTest(size=size):
                 Article.objects.all().delete()
                 make_archive(size)
-                # Count, page, tags, authors, snippets, the tags and authors to pick from, and
-                # the menu's sections.
-                with self.assertNumQueries(8):
+                # Page, count, tags, authors, snippets, the tags and authors to pick from, and
+                # the menu's sections. PostgreSQL's page counts the matches in its query.
+                queries = 7 if connection.vendor == "postgresql" else 8
+                with self.assertNumQueries(queries):
                     response = self.client.get(url, {"q": "archive piece"})
                 self.assertEqual(len(response.context["object_list"]), min(size, 12))
                 author = Article.objects.first().authors.first()
-                with self.assertNumQueries(10):  # and one to look up each filter
+                with self.assertNumQueries(queries + 2):  # and one to look up each filter
                     self.client.get(url, {"q": "archive", "tag": "ukraine", "author": author.slug})
 
 

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models import Count, F, OuterRef, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Replace
 
@@ -81,7 +81,10 @@ def search(queryset, query, newest=None):
     if newest is None:
         matching = queryset.filter(search_vector=ts)
     else:
+        # Each match counts them all (``matches``): a page of results needs no query to count
+        # them, which would find the newest matches again (views.SearchPaginator).
         matching = queryset.filter(pk__in=newest_matches(queryset, ts, newest))
+        matching = matching.annotate(matches=Window(Count("pk")))
     return matching.annotate(rank=SearchRank(F("search_vector"), ts)).order_by(
         "-rank", "-published_at", "-pk"
     )
