@@ -49,17 +49,14 @@ def month_start(moment):
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def month_after(start):
-    year, month = divmod(start.year * 12 + start.month, 12)
-    return start.replace(year=year, month=month + 1)
-
-
 def month_articles(start):
     """The published articles of the month beginning at ``start``, oldest first."""
     # The month's bounds come first: with bound parameters SQLite scans the index between the
     # first bounds it is given, and published()'s "until now" would be the whole archive since.
     return (
-        Article.objects.filter(published_at__gte=start, published_at__lt=month_after(start))
+        Article.objects.filter(
+            published_at__gte=start, published_at__lt=dayindex.month_after(start)
+        )
         .published()
         .order_by("published_at", "pk")
     )

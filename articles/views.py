@@ -198,7 +198,7 @@ class ArticleYearArchiveView(TeaserPageMixin, DatedListingMixin, YearArchiveView
 class ArticleMonthArchiveView(TeaserPageMixin, DatedListingMixin, MonthArchiveView):
     def period(self):
         first = date(int(self.get_year()), int(self.get_month()), 1)
-        return first, (first + timedelta(days=31)).replace(day=1)
+        return first, dayindex.month_after(first)
 
     def get_next_month(self, current):
         return self.neighbour("month", previous=False)

@@ -33,6 +33,8 @@ from articles.dayindex.models import PublicationDay, PublicationMonth
 BATCH_SIZE = 1000
 # When readers last saw an article change: its last save, or its publication if later.
 LAST_MODIFIED = Greatest("updated_at", "published_at")
+# A month's row, from its days' rows.
+MONTH_TOTALS = {"published": Sum("published"), "last_modified": Max("last_modified")}
 
 
 def midnight(day):
@@ -67,17 +69,17 @@ def refresh(days):
         else:
             PublicationDay.objects.filter(day=day).delete()
     for month in {day.replace(day=1) for day in days}:
-        totals = days_of(month, next_month(month)).aggregate(
-            published=Sum("published"), last_modified=Max("last_modified")
-        )
+        totals = days_of(month, month_after(month)).aggregate(**MONTH_TOTALS)
         if totals["published"]:
             PublicationMonth.objects.update_or_create(month=month, defaults=totals)
         else:
             PublicationMonth.objects.filter(month=month).delete()
 
 
-def next_month(month):
-    return (month + timedelta(days=31)).replace(day=1)
+def month_after(first):
+    """The first of the month after the one that ``first`` begins (a date, or a time then)."""
+    year, month = divmod(first.year * 12 + first.month, 12)
+    return first.replace(year=year, month=month + 1)
 
 
 def rebuild():
@@ -95,11 +97,7 @@ def rebuild():
             (PublicationDay(**row, month=row["day"].replace(day=1)) for row in days.iterator()),
             batch_size=BATCH_SIZE,
         )
-        months = (
-            PublicationDay.objects.values("month")
-            .annotate(published=Sum("published"), last_modified=Max("last_modified"))
-            .order_by()
-        )
+        months = PublicationDay.objects.values("month").annotate(**MONTH_TOTALS).order_by()
         PublicationMonth.objects.all().delete()
         PublicationMonth.objects.bulk_create(
             (PublicationMonth(**row) for row in months.iterator()), batch_size=BATCH_SIZE
