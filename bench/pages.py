@@ -26,6 +26,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import archive
 from archive import machine_speed, p95
@@ -61,6 +62,7 @@ def main():
         # As autovacuum and a first ANALYZE leave a database; SQLite's planner wants it too.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
+    request_started, request_finished = server_hooks()
     pages = PageSampler(random.Random(1), args.repeat)
     client = Client(HTTP_HOST="127.0.0.1")
     print(
@@ -83,10 +85,12 @@ def main():
             if name.endswith(NOTHING_KEPT):
                 forget_teasers()
             sql = SqlTimer()
+            request_started()
             with connection.execute_wrapper(sql):
                 started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url, secure=True)
                 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+            request_finished()
             if response.status_code != 200:
                 sys.exit(f"{url} answered {response.status_code}")
             if n == 0:  # the kind's first request, uncounted
@@ -120,6 +124,17 @@ class SqlTimer:
         finally:
             self.seconds += time.perf_counter() - started
             self.queries += 1
+
+
+def server_hooks():
+    """What the measured code's gunicorn settings do before and after each request of a sync
+    worker (newsroom/gunicorn.py), as two functions of no argument."""
+    from newsroom import gunicorn
+
+    worker = SimpleNamespace(cfg=SimpleNamespace(threads=1))
+    before = getattr(gunicorn, "pre_request", lambda worker, req: None)
+    after = getattr(gunicorn, "post_request", lambda worker, req, environ, resp: None)
+    return lambda: before(worker, None), lambda: after(worker, None, None, None)
 
 
 def forget_teasers():

@@ -31,3 +31,23 @@ def pre_fork(server, worker):
     the memory it shares with the master.
     """
     gc.freeze()
+
+
+def pre_request(worker, req):
+    """Keep the garbage collector out of the request a sync worker serves.
+
+    A page leaves many objects alive while it is built (rows, model instances, template nodes),
+    so a collection that falls in it walks them all: the middle generation's took 1.4-2.5 ms,
+    up to 7, in about one request in eleven. Once the response is sent they are freed by their
+    reference counts, and the collection the worker owes runs on what is left, between requests
+    (``post_request``). A threaded worker keeps the collector as it is: one thread's request
+    would switch it back on in the middle of another's.
+    """
+    if worker.cfg.threads == 1:
+        gc.disable()
+
+
+def post_request(worker, req, environ, resp):
+    """Switch the collector back on once the response is sent: the next allocation past its
+    threshold runs the collection the request put off, before the worker takes another."""
+    gc.enable()

@@ -2,6 +2,7 @@
 with another one, its database connections killed, and sent bodies it must refuse or accept."""
 
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -115,6 +116,42 @@ class GunicornTestCase(SimpleTestCase):
 
     def url(self, path, port=None):
         return f"http://127.0.0.1:{port or self.port}{path}"
+
+
+class GarbageCollectorTests(SimpleTestCase):
+    """The site's gunicorn settings, serving an application that reports on the collector."""
+
+    def serve(self, threads):
+        port, folder = free_port(), Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        environment = {
+            **os.environ,
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": str(threads),
+        }
+        command = [GUNICORN, "-c", "python:newsroom.gunicorn", "--access-logfile", "/dev/null"]
+        server = servers.process(
+            [*command, "tests.collector_probe:application"],
+            port,
+            folder / "gunicorn.log",
+            env=environment,
+            cwd=BASE_DIR,
+        )
+        self.enterContext(server)
+        return [json.loads(servers.get(f"http://127.0.0.1:{port}/")[2]) for _ in range(20)]
+
+    def test_a_sync_worker_collects_between_requests_not_during_them(self):
+        reports = self.serve(threads=1)
+        self.assertEqual({report["collector_on"] for report in reports}, {False})
+        # Each request left more garbage than a young collection waits for: the one it owed
+        # ran after it, before the next request.
+        collections = [report["collections"] for report in reports]
+        self.assertEqual(collections, sorted(set(collections)))
+
+    def test_a_threaded_worker_keeps_the_collector_on(self):
+        reports = self.serve(threads=2)
+        self.assertEqual({report["collector_on"] for report in reports}, {True})
 
 
 class GracefulReloadTests(GunicornTestCase):
