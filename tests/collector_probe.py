@@ -2,12 +2,11 @@
 serves, served by tests/test_gunicorn.py with the site's gunicorn settings.
 
 Each request leaves cyclic garbage, which only the collector frees, and answers whether the
-collector was on while it ran and how many collections its worker has run so far.
+collector was on while it ran and how many collections its process has run so far.
 """
 
 import gc
 import json
-import os
 
 GARBAGE_CYCLES = 2000  # each request's, more than the young generation's threshold (700)
 
@@ -18,7 +17,6 @@ def application(environ, start_response):
         cycle.append(cycle)
     body = json.dumps(
         {
-            "worker": os.getpid(),
             "collector_on": gc.isenabled(),
             "collections": sum(generation["collections"] for generation in gc.get_stats()),
         }
