@@ -262,6 +262,11 @@ class KeptByGeneration:
                 self.kept = (generation, value)
         return value
 
+    def last(self):
+        """The value kept under the latest generation this worker read, None before any: for
+        a page that must cost no query and may show it one edit late."""
+        return self.kept[1]
+
 
 class KeptRenderings:
     """Renderings each worker keeps under a key naming everything they show, so that they

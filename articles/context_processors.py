@@ -33,6 +33,8 @@ def site(request):
         "SITE_URL": settings.SITE_URL,
         "canonical_url": canonical_url(request),
         "sections": SimpleLazyObject(partial(menu_sections.get, request)),
+        # Called only by the page that asks for it (a template calls a callable).
+        "kept_sections": menu_sections.last,
     }
 
 

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from unittest import mock
 from xml.etree import ElementTree
 
 import time_machine
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from articles import listings
 from articles.cache import renew_generation
+from articles.context_processors import menu_sections
 from articles.models import Article, Section
 from tests.factories import keep_menu, make_archive, make_article, make_section, page_query
 
@@ -106,11 +108,25 @@ class MenuTests(TestCase):
                     ["/", "/sections/international/", "/sections/defense/", "/stories/"],
                 )
 
-    def test_a_missing_page_offers_home_and_stories_without_a_query(self):
+    def menu_links_of_a_missing_page(self):
         with self.assertNumQueries(0):
-            html = self.client.get("/no/such/page/").content.decode()
+            response = self.client.get("/no/such/page/")
+        self.assertEqual(response.status_code, 404)
+        html = response.content.decode()
         menu = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
-        self.assertEqual(re.findall(r'<a href="([^"]+)"', menu), ["/", "/stories/"])
+        return re.findall(r'<a href="([^"]+)"', menu)
+
+    def test_a_missing_page_shows_the_menu_its_worker_kept_without_a_query(self):
+        make_section(name="Défense", slug="defense")
+        keep_menu(self.client)
+        self.assertEqual(
+            self.menu_links_of_a_missing_page(), ["/", "/sections/defense/", "/stories/"]
+        )
+
+    def test_a_missing_page_in_a_worker_that_kept_no_menu_offers_home_and_stories(self):
+        make_section(name="Défense", slug="defense")
+        with mock.patch.object(menu_sections, "kept", (None, None)):
+            self.assertEqual(self.menu_links_of_a_missing_page(), ["/", "/stories/"])
 
     def test_the_current_section_is_marked_in_the_menu(self):
         make_section(name="Défense", slug="defense")
