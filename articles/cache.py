@@ -238,6 +238,11 @@ class KeptPages:
             self.size -= len(stored[2])
 
 
+# A generation no page is ever built under: what a worker kept under it is read again by the
+# next page built under a real one.
+UNKNOWN_GENERATION = object()
+
+
 class KeptByGeneration:
     """What ``read()`` returns, kept by each worker while the content generation it was read
     under is the current one: the menu's sections, which every page shows.
@@ -263,9 +268,15 @@ class KeptByGeneration:
         return value
 
     def last(self):
-        """The value kept under the latest generation this worker read, None before any: for
-        a page that must cost no query and may show it one edit late."""
-        return self.kept[1]
+        """The value kept under the latest generation this worker read, whatever the current
+        one: for a page that may show it one edit late, and must not cost a query each time.
+        A worker that kept none reads it once, under no generation, which the next page built
+        under one replaces."""
+        kept_generation, value = self.kept
+        if kept_generation is None:
+            value = self.read()
+            self.kept = (UNKNOWN_GENERATION, value)
+        return value
 
 
 class KeptRenderings:

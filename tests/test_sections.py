@@ -108,8 +108,8 @@ class MenuTests(TestCase):
                     ["/", "/sections/international/", "/sections/defense/", "/stories/"],
                 )
 
-    def menu_links_of_a_missing_page(self):
-        with self.assertNumQueries(0):
+    def menu_links_of_a_missing_page(self, queries=0):
+        with self.assertNumQueries(queries):
             response = self.client.get("/no/such/page/")
         self.assertEqual(response.status_code, 404)
         html = response.content.decode()
@@ -123,10 +123,22 @@ class MenuTests(TestCase):
             self.menu_links_of_a_missing_page(), ["/", "/sections/defense/", "/stories/"]
         )
 
-    def test_a_missing_page_in_a_worker_that_kept_no_menu_offers_home_and_stories(self):
+    def test_a_worker_that_kept_no_menu_reads_it_once_for_missing_pages(self):
         make_section(name="Défense", slug="defense")
         with mock.patch.object(menu_sections, "kept", (None, None)):
-            self.assertEqual(self.menu_links_of_a_missing_page(), ["/", "/stories/"])
+            for queries in (1, 0):
+                self.assertEqual(
+                    self.menu_links_of_a_missing_page(queries),
+                    ["/", "/sections/defense/", "/stories/"],
+                )
+
+    def test_a_section_renamed_after_a_missing_page_shows_on_the_next_page_built(self):
+        section = make_section(name="Défense", slug="defense")
+        with mock.patch.object(menu_sections, "kept", (None, None)):
+            self.menu_links_of_a_missing_page(queries=1)
+            section.name = "Défense et sécurité"
+            section.save()
+            self.assertContains(self.client.get("/"), ">Défense et sécurité</a>")
 
     def test_the_current_section_is_marked_in_the_menu(self):
         make_section(name="Défense", slug="defense")
