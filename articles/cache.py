@@ -238,9 +238,10 @@ class KeptPages:
             self.size -= len(stored[2])
 
 
-# A generation no page is ever built under: what a worker kept under it is read again by the
-# next page built under a real one.
-UNKNOWN_GENERATION = object()
+def current_generation():
+    """The content generation of the pages built now, begun here if the shared cache has
+    none (it was emptied, or it never held one)."""
+    return cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
 
 
 class KeptByGeneration:
@@ -259,23 +260,19 @@ class KeptByGeneration:
         self.kept = (None, None)  # one tuple, replaced whole: threads never see half of it
 
     def get(self, request):
-        generation = getattr(request, "content_generation", None)
+        return self.under(getattr(request, "content_generation", None))
+
+    def current(self):
+        """What a page built now reads, for a page the page cache does not serve (a missing
+        page): the generation read from the shared cache, a query only after a change."""
+        return self.under(current_generation())
+
+    def under(self, generation):
         kept_generation, value = self.kept
         if generation is None or generation != kept_generation:
             value = self.read()
             if generation is not None:
                 self.kept = (generation, value)
-        return value
-
-    def last(self):
-        """The value kept under the latest generation this worker read, whatever the current
-        one: for a page that may show it one edit late, and must not cost a query each time.
-        A worker that kept none reads it once, under no generation, which the next page built
-        under one replaces."""
-        kept_generation, value = self.kept
-        if kept_generation is None:
-            value = self.read()
-            self.kept = (UNKNOWN_GENERATION, value)
         return value
 
 
@@ -392,9 +389,7 @@ class ReaderPageCacheMiddleware:
             if generation is not None and generation == kept[0]:
                 return generation, kept
         found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+        generation = found.get(GENERATION_KEY) or current_generation()
         stored = found.get(key)
         if stored is None or stored[0] != generation:
             return generation, None

@@ -34,7 +34,7 @@ def site(request):
         "canonical_url": canonical_url(request),
         "sections": SimpleLazyObject(partial(menu_sections.get, request)),
         # Called only by the page that asks for it (a template calls a callable).
-        "kept_sections": menu_sections.last,
+        "current_sections": menu_sections.current,
     }
 
 
