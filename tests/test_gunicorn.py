@@ -1,5 +1,6 @@
 """The production server: gunicorn as `make run` starts it, reloaded under load, side by side
-with another one, its database connections killed, and sent bodies it must refuse or accept."""
+with another one, its database connections killed, sent bodies it must refuse or accept, and
+asked with HEAD."""
 
 import http.cookiejar
 import json
@@ -533,3 +534,31 @@ def multipart(fields, file):
     )
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"
+
+
+class HeadRequestTests(GunicornTestCase):
+    """Link checkers, uptime monitors and link-preview fetchers ask with HEAD."""
+
+    def raw(self, method, path):
+        """The status line, headers and body bytes gunicorn sends for ``method path``."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as connection:
+            connection.sendall(f"{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            answer = connection.makefile("rb").read()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status, *lines = head.decode("latin-1").split("\r\n")
+        headers = dict(line.split(": ", 1) for line in lines)
+        return status, headers, body
+
+    def test_a_head_request_gets_the_get_headers_and_no_body_without_a_warning(self):
+        self.start_server()
+        pages = ("/healthz", SEED_URL, "/rss/", "/no-such-page/", "/static/css/site.css")
+        # HEAD first: a page built for HEAD is stored for GET with its body.
+        for path in (*pages, SEED_URL):
+            with self.subTest(path=path):
+                head_status, head_headers, head_body = self.raw("HEAD", path)
+                status, headers, body = self.raw("GET", path)
+                self.assertEqual(head_status, status)
+                self.assertTrue(body)
+                self.assertEqual(head_headers["Content-Length"], str(len(body)))
+                self.assertEqual(head_body, b"")
+        self.assertNotIn("no-body response", self.log.read_text())
