@@ -103,6 +103,18 @@ class SitemapTests(TestCase):
         )
         self.assertIn("/2024/11/01/", article.get_absolute_url())
 
+    def test_each_article_of_a_month_has_its_own_address(self):
+        # Two on one day, one on the next: the file reads each day's route once.
+        published = [
+            datetime(2024, 11, day, hour, tzinfo=UTC) for day, hour in ((5, 8), (5, 9), (6, 8))
+        ]
+        articles = [make_article(published_at=moment) for moment in published]
+        november = self.parse("/sitemap-articles-2024-11.xml")
+        self.assertEqual(
+            [url.findtext(f"{SM}loc") for url in november.findall(f"{SM}url")],
+            [SITE + article.get_absolute_url() for article in articles],
+        )
+
     def test_article_lastmod_is_its_last_change(self):
         urls = self.crawl()
         self.assertEqual(
