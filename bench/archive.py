@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,3 +62,14 @@ def p95(values):
     import statistics
 
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def server_hooks():
+    """What the measured code's gunicorn settings do before and after each request of a sync
+    worker (newsroom/gunicorn.py), as two functions of no argument."""
+    from newsroom import gunicorn
+
+    worker = SimpleNamespace(cfg=SimpleNamespace(threads=1))
+    before = getattr(gunicorn, "pre_request", lambda worker, req: None)
+    after = getattr(gunicorn, "post_request", lambda worker, req, environ, resp: None)
+    return lambda: before(worker, None), lambda: after(worker, None, None, None)

@@ -26,10 +26,9 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import archive
-from archive import machine_speed, p95
+from archive import machine_speed, p95, server_hooks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PINNED = 24  # articles given pins: more than the requests of a page kind
@@ -124,17 +123,6 @@ class SqlTimer:
         finally:
             self.seconds += time.perf_counter() - started
             self.queries += 1
-
-
-def server_hooks():
-    """What the measured code's gunicorn settings do before and after each request of a sync
-    worker (newsroom/gunicorn.py), as two functions of no argument."""
-    from newsroom import gunicorn
-
-    worker = SimpleNamespace(cfg=SimpleNamespace(threads=1))
-    before = getattr(gunicorn, "pre_request", lambda worker, req: None)
-    after = getattr(gunicorn, "post_request", lambda worker, req, environ, resp: None)
-    return lambda: before(worker, None), lambda: after(worker, None, None, None)
 
 
 def forget_teasers():

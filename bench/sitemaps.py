@@ -5,7 +5,8 @@
     .venv/bin/python bench/sitemaps.py --articles 1000000   # a benchmark-only archive
 
 Requests go through Django's test client (the whole middleware stack) with the page cache
-cleared before each one. "CPU ms" is this process's median CPU time per request (the month
+cleared before each one, and Python's garbage collector run between them, as in a gunicorn
+worker (bench/pages.py). "CPU ms" is this process's median CPU time per request (the month
 files' line: the largest median), a steadier figure than wall time on a shared machine; on
 PostgreSQL it leaves out the database server's own work. The clock is set to the archive's
 newest article, so that the Google News sitemap has its last two days to list. Target: each
@@ -13,11 +14,12 @@ file's p95 well under 15 ms at 100,000 articles, and no response over 1 s at 1,0
 """
 
 import argparse
+import gc
 import statistics
 import time
 
 import archive
-from archive import p95
+from archive import p95, server_hooks
 
 
 def main():
@@ -26,6 +28,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     archive.setup(args.articles)
+    gc.freeze()  # as gunicorn's master does before forking the workers (bench/pages.py)
 
     import time_machine
     from django.core.cache import cache
@@ -37,14 +40,17 @@ def main():
 
     newest = Article.objects.published().latest().published_at
     client = Client(HTTP_HOST="127.0.0.1")
+    request_started, request_finished = server_hooks()
     cpu_times = []
 
     def get(path):
         cache.clear()
+        request_started()
         started, cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         elapsed = (time.perf_counter() - started) * 1000
         cpu_times.append((time.process_time() - cpu) * 1000)
+        request_finished()
         assert response.status_code == 200, (path, response.status_code)
         return elapsed, response
 
