@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from articles import dayindex
+from articles import dayindex, listings
 from articles.links import absolute_url, routing, slug_urls
 from articles.models import Article, Section
 
@@ -167,7 +167,7 @@ def index(request):
     ]
     if months:
         newest = max(lastmod for _, _, lastmod in months)
-        tag_count = used_tags().count()
+        tag_count = listings.used_tag_count()
         if tag_count:
             tags_lastmod = newest_publication()
             files += [

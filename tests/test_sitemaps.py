@@ -204,6 +204,18 @@ class SitemapTests(TestCase):
         self.assertNotIn("2024-09", content)
 
 
+class TagsFileTests(TestCase):
+    def test_the_tags_file_is_listed_once_a_tag_is_on_an_article_readers_see(self):
+        make_article(title="Sans étiquette")
+        make_article(
+            title="Embargo", published_at=timezone.now() + timedelta(hours=1), tags=["Secret"]
+        )
+        self.assertNotIn("/sitemap-tags.xml", self.client.get("/sitemap.xml").content.decode())
+        with time_machine.travel(timezone.now() + timedelta(hours=2)):
+            cache.clear()
+            self.assertIn("/sitemap-tags.xml", self.client.get("/sitemap.xml").content.decode())
+
+
 @override_settings(SITE_URL=SITE)
 class RobotsTests(TestCase):
     def test_robots_names_the_sitemaps_and_keeps_crawlers_out_of_admin_and_search(self):
