@@ -115,3 +115,19 @@ class ReplicaTests(ReplicaSiteTestCase):
         self.sql(self.replica, "SELECT pg_wal_replay_resume()")
         self.wait_for_the_replica()
         self.assertTrue("Vu du primaire" in self.page("/archives/2024/10/"))
+
+    def test_the_sitemap_index_reads_the_replica_once_it_is_current(self):
+        self.pause_replay()
+        # Behind the site's back on the primary: a story saved in 2030, and no tag used.
+        self.sql(self.primary, "UPDATE stories_story SET updated_at = '2030-01-01T12:00Z'")
+        self.sql(self.primary, "CREATE TABLE saved_tagcount AS SELECT * FROM articles_tagcount")
+        self.sql(self.primary, "UPDATE articles_tagcount SET published = 0")
+        self.addCleanup(
+            self.sql,
+            self.primary,
+            "UPDATE articles_tagcount SET published = saved.published FROM saved_tagcount saved "
+            "WHERE saved.tag_id = articles_tagcount.tag_id; DROP TABLE saved_tagcount",
+        )
+        index = self.page("/sitemap.xml")
+        self.assertFalse("2030-01-01" in index)
+        self.assertTrue("/sitemap-tags.xml" in index)

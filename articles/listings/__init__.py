@@ -22,7 +22,7 @@ in step with every save, and rebuild() remakes them after bulk writes that skip 
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -329,7 +329,8 @@ def used_tag_count():
         f"LEFT JOIN ({scheduled}) scheduled ON scheduled.tag_id = {tally}.tag_id "
         f"WHERE {tally}.published - COALESCE(scheduled.n, 0) > 0"
     )
-    with connection.cursor() as cursor:
+    # A replica while a reader page may read one, as a queryset would.
+    with connections[TagCount.objects.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
