@@ -1,8 +1,10 @@
 """Story threads: the timeline page, its feeds, the list of stories and what editors do."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
+import time_machine
 from django.db import IntegrityError, connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -330,6 +332,23 @@ class StorySitemapTests(TestCase):
         self.assertContains(section, "http://127.0.0.1:8000" + place.get_absolute_url())
         self.assertContains(section, "<lastmod>")
         self.assertNotContains(section, hidden.get_absolute_url())
+
+    def test_index_dates_the_stories_and_places_files_by_what_readers_see(self):
+        story, _ = make_timeline(2)
+        place = make_place()
+        for day in (1, 20):
+            published = make_article(published_at=datetime(2024, 10, day, 12, tzinfo=UTC))
+            ArticlePlace.objects.create(article=published, place=place)
+        # Neither a story of drafts saved later nor a scheduled piece moves either date.
+        with time_machine.travel(timezone.now() + timedelta(days=3)):
+            make_story(articles=[make_article(status=Article.Status.DRAFT)])
+        scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
+        ArticlePlace.objects.create(article=scheduled, place=place)
+        index = self.client.get(reverse("articles:sitemap-index")).content.decode()
+        lastmods = dict(re.findall(r"<loc>[^<]*/([^/<]+)</loc><lastmod>([^<]+)<", index))
+        story.refresh_from_db()
+        self.assertEqual(lastmods["sitemap-stories.xml"], f"{timezone.localdate(story.updated_at)}")
+        self.assertEqual(lastmods["sitemap-places.xml"], "2024-10-20")
 
     def test_stories_section_query_count_is_constant(self):
         for size in (1, 8):
