@@ -43,16 +43,19 @@ class PreparedStatementTests(TestCase):
             self.assertTrue([s for s in statements if mark in s], mark)
         self.assertEqual([s for s in statements if not any(m in s for m in marks)], [])
 
-    def test_the_home_page_prepares_its_front_and_day_index_not_what_a_generic_plan_slows(self):
+    def test_the_home_page_prepares_its_front_day_index_and_tags_not_what_a_generic_plan_slows(
+        self,
+    ):
         for _ in range(3):
             self.client.get("/")
         statements = self.prepared()
         self.assertTrue([s for s in statements if "articles_feature" in s])
         # Its archive years, and where its page starts with the total of articles.
         self.assertEqual(len([s for s in statements if "articles_publicationday" in s]), 2)
-        # Planned for any time, the most covered tags and the ongoing stories read far more.
-        for table in ("articles_tagcount", "stories_story"):
-            self.assertFalse([s for s in statements if table in s], table)
+        # The most covered tags, their scheduled articles bounded on both sides.
+        self.assertTrue([s for s in statements if "articles_tagcount" in s])
+        # Planned for any time, the ongoing stories read far more.
+        self.assertFalse([s for s in statements if "stories_story" in s])
 
     def test_a_tag_page_prepares_its_tag_at_once_and_its_teasers_once_asked_for_again(self):
         tag_page = reverse("articles:tag", args=["ukraine"])
