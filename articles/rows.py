@@ -109,11 +109,15 @@ def reading(using, model, deferred):
     converters = []
     for index, field in enumerate(fields):
         column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+        for convert in column_converters(connection, column):
             converters.append((index, column, convert))
     return fields.index(model._meta.pk), [field.attname for field in fields], tuple(converters)
+
+
+def column_converters(connection, column):
+    """What turns ``column``'s database values into its field's on ``connection``, in the
+    order the ORM applies them: the engine's, then the field's own."""
+    return connection.ops.get_db_converters(column) + column.get_db_converters(connection)
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import sitemaps
+from articles import rows, sitemaps
 from articles.links import absolute_url
 from articles.models import Article
 from stories.models import ArticlePlace, Place, Story, StoryPiece
@@ -81,7 +81,6 @@ def newest_changes():
         found = cursor.fetchone()
     # Read as the ORM reads a time (on SQLite, an aggregate's is text).
     column = Story._meta.get_field("updated_at").get_col(Story._meta.db_table)
-    converters = [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
-    for convert in converters:
-        found = [None if value is None else convert(value, column, connection) for value in found]
+    for convert in rows.column_converters(connection, column):
+        found = [convert(value, column, connection) for value in found]
     return found
