@@ -17,7 +17,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -382,6 +382,43 @@ class ObsoletePageTests(TestCase):
         self.article.refresh_from_db()
         self.article.save()
         self.assertEqual(command.render(), 1)
+
+
+class FollowerWakeTests(TransactionTestCase):
+    """Changes made outside a transaction (a script, a management command, the shell) reach
+    the database a statement at a time: ``render_articles --follow`` must still see them."""
+
+    def test_the_last_renewal_of_the_generation_comes_once_the_page_is_obsolete(self):
+        article = make_article(tags=["Corée du Nord"], authors=[make_author(name="Anna P.")])
+        ArticlePlace.objects.create(article=article, place=make_place(name="Kyiv"))
+        call_command("render_articles", verbosity=0)
+
+        def renamed(model, old, new):
+            item = model.objects.get(name=old)
+            item.name = new
+            item.save()
+
+        changes = {
+            "a tag renamed": lambda: renamed(Tag, "Corée du Nord", "RPDC"),
+            "an author renamed": lambda: renamed(Author, "Anna P.", "Anna Politkovskaïa"),
+            "a place renamed": lambda: renamed(Place, "Kyiv", "Kyïv"),
+            "a correction deleted": Correction.objects.create(article=article, text="Non.").delete,
+        }
+        for change, make in changes.items():
+            with self.subTest(change):
+                call_command("render_articles", verbosity=0)
+                self.assertEqual(self.obsolete_at_each_renewal(make)[-1], {article})
+
+    def obsolete_at_each_renewal(self, make):
+        """What the follower, woken by each renewal of the generation during ``make()``,
+        finds obsolete."""
+        found = []
+        with mock.patch(
+            "articles.cache.renew_generation",
+            side_effect=lambda: found.append(set(shells.obsolete(Article.objects.published()))),
+        ):
+            make()
+        return found
 
 
 class FollowerTests(GunicornTestCase):

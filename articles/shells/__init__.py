@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from articles import rows
+from articles.cache import bump_generation
 
 logger = logging.getLogger(__name__)
 
@@ -354,13 +355,20 @@ def render_part(template_name, context):
 
 def bump(articles):
     """Make the stored pages of ``articles`` (an Article queryset, or ids) obsolete. In the
-    caller's transaction: a page rendered from rows read before it is never served."""
+    caller's transaction: a page rendered from rows read before it is never served.
+
+    The page cache's generation is renewed after the bump, and again once it is committed.
+    The save that led here renewed it before (its receiver came first): outside a transaction,
+    ``render_articles --follow`` could look for obsolete pages in between, find none, and not
+    look again for a minute.
+    """
     from articles.models import Article
 
     bumped = {"shell_stamp": F("shell_stamp") + 1}
     if isinstance(articles, QuerySet):
         articles.update(**bumped)
-        return
-    ids = sorted(set(articles))
-    for start in range(0, len(ids), BATCH):
-        Article.objects.filter(pk__in=ids[start : start + BATCH]).update(**bumped)
+    else:
+        ids = sorted(set(articles))
+        for start in range(0, len(ids), BATCH):
+            Article.objects.filter(pk__in=ids[start : start + BATCH]).update(**bumped)
+    bump_generation()
