@@ -145,9 +145,14 @@ class DatelineMatchingTests(TestCase):
         odesa = make_place(name="Odesa", slug="odesa")
         ArticlePlace.objects.create(article=kept, place=odesa, is_dateline=True)
         kharkiv = make_place(name="Kharkiv", slug="kharkiv")
+        self.assertNotContains(
+            self.client.get(article.get_absolute_url()), kharkiv.get_absolute_url()
+        )
         call_command("match_datelines", stdout=io.StringIO())
         self.assertEqual(ArticlePlace.objects.get(article=article).place, kharkiv)
         self.assertEqual(ArticlePlace.objects.get(article=kept).place, odesa)
+        # The page stored at the first visit shows the dateline's place from now on.
+        self.assertContains(self.client.get(article.get_absolute_url()), kharkiv.get_absolute_url())
 
     def test_rescheduled_article_moves_in_the_place_coverage(self):
         place = make_place()

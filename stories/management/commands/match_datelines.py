@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.cache import bump_generation
+from articles import shells
 from articles.models import Article
 from stories.models import ArticlePlace, Place
 
@@ -26,8 +26,9 @@ class Command(BaseCommand):
                 ArticlePlace(article_id=pk, place=place, is_dateline=True, published_at=at)
                 for pk, at in articles.iterator(chunk_size=BATCH_SIZE)
             ]
-            ArticlePlace.objects.bulk_create(links, batch_size=BATCH_SIZE)
-            matched += len(links)
-        if matched:
-            bump_generation()  # bulk_create sends no signal: the pages must still show them
+            if links:
+                ArticlePlace.objects.bulk_create(links, batch_size=BATCH_SIZE)
+                # bulk_create sends no signal: the pages must still show the place.
+                shells.bump([link.article_id for link in links])
+                matched += len(links)
         self.stdout.write(f"{matched} datelines matched to places.")
