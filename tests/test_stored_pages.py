@@ -16,7 +16,8 @@ from unittest import mock
 import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 from taggit.models import Tag
@@ -419,6 +420,65 @@ class FollowerWakeTests(TransactionTestCase):
         ):
             make()
         return found
+
+
+@override_settings(READER_CACHE_SECONDS=0)
+class StoredPageCommitTests(TransactionTestCase):
+    """On PostgreSQL, a reader's first visit stores the page without waiting for the disk:
+    the page can be rendered again, the reader's time cannot be given back."""
+
+    PAGES = 20
+
+    def setUp(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite in WAL mode (synchronous=NORMAL) syncs no commit")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW fsync")
+            if cursor.fetchone()[0] != "on":
+                self.skipTest("this PostgreSQL server never syncs its log (fsync = off)")
+        self.articles = [make_article() for _ in range(self.PAGES)]
+
+    def log_syncs(self, make):
+        """How many times the server synced its write-ahead log to disk during ``make()``."""
+
+        def syncs():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_stat_force_next_flush()")
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute("SELECT wal_sync FROM pg_stat_wal")
+                return cursor.fetchone()[0]
+
+        before = syncs()
+        make()
+        return syncs() - before
+
+    def test_first_visits_commit_their_stored_pages_without_a_sync_each(self):
+        def save_each():
+            for article in self.articles:
+                Article.objects.filter(pk=article.pk).update(shell_stamp=F("shell_stamp") + 1)
+
+        def visit_each():
+            for article in self.articles:
+                self.assertEqual(self.client.get(article.get_absolute_url()).status_code, 200)
+
+        # An editor's save is durable when it returns: one sync each.
+        self.assertGreaterEqual(self.log_syncs(save_each), self.PAGES)
+        self.assertLess(self.log_syncs(visit_each), self.PAGES / 2)
+        self.assertEqual(ArticleShell.objects.count(), self.PAGES)
+
+    def test_later_commits_of_the_connection_wait_for_the_disk_again(self):
+        self.client.get(self.articles[0].get_absolute_url())
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            self.assertEqual(cursor.fetchone()[0], "on")
+
+    def test_a_page_stored_in_a_callers_transaction_leaves_its_commit_durable(self):
+        with transaction.atomic():
+            call_command("render_articles", verbosity=0)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                self.assertEqual(cursor.fetchone()[0], "on")
+        self.assertEqual(ArticleShell.objects.count(), self.PAGES)
 
 
 class FollowerTests(GunicornTestCase):

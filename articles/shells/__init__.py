@@ -70,6 +70,12 @@ STORED_UNIQUE = 2
 # Flags of the article page's query (articles.views.ARTICLE_PAGE_FLAGS) that make a page
 # rendered whole each time, registered by the apps that set them (live coverage).
 RENDERED_WHOLE = set()
+# PostgreSQL: a page stored by a statement of its own (a reader's request, autocommit) does
+# not wait for the write-ahead log to reach the disk. A crash may lose the last pages stored,
+# which are rendered again, and nothing else: set_config(..., true) lasts for the statement's
+# own transaction, and RETURNING runs before its commit. Inside a caller's transaction, the
+# caller's writes decide.
+ASYNCHRONOUS_COMMIT = " RETURNING set_config('synchronous_commit', 'off', true)"
 # Ids per statement of bulk stamp bumps and of pruning.
 BATCH = rows.BATCH
 
@@ -318,6 +324,8 @@ def upsert(shell):
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
     )
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        sql += ASYNCHRONOUS_COMMIT
     values = [field.get_db_prep_save(getattr(shell, field.attname), connection) for field in fields]
     # Prepared on PostgreSQL (rows.cursor), the page travels as a parameter: Django's cursor
     # would quote it into the statement's text for the server to parse, 0.2 ms more a page.
