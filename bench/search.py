@@ -58,9 +58,9 @@ def main():
 
     def run(text):
         query = search.parse(text)
-        paginator = SearchPaginator(
-            Article.objects.published().search(query, newest=search.COUNT_LIMIT + 1), 12
-        )
+        # As the view pages them: teasers, with their section (ListView.paginate_queryset).
+        found = Article.objects.published().search(query, newest=search.COUNT_LIMIT + 1)
+        paginator = SearchPaginator(found.for_listing(), 12)
         page = list(paginator.page(1))  # as the view asks: the page, then its count
         search.snippets(page, query)
         SearchView.choices()
