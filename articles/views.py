@@ -450,7 +450,8 @@ class SearchPaginator(Paginator):
     def page(self, number):
         bottom = (number - 1) * self.per_page if isinstance(number, int) else -1
         if 0 <= bottom < self.limit:
-            articles = list(self.object_list[bottom : min(bottom + self.per_page, self.limit)])
+            top = min(bottom + self.per_page, self.limit)
+            articles = list(search.page(self.object_list, bottom, top))
             if articles and hasattr(articles[0], "matches"):
                 self.__dict__["count"] = self.counted(articles[0].matches)
             elif not articles and bottom == 0:

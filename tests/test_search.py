@@ -123,6 +123,19 @@ class RankingTests(SearchTestCase):
         response = self.search("odessa")
         self.assertEqual(list(response.context["object_list"]), [newer, older])
 
+    def test_each_page_goes_on_with_the_ranking_where_the_last_ended(self):
+        # Three ranks (the word in the headline, the standfirst, the body) and four times,
+        # so that ties of both are broken across the pages' edges.
+        now = timezone.now()
+        for n in range(30):
+            where = {0: "title", 1: "standfirst", 2: "body"}[n % 3]
+            text = {"body": "<p>Des blindés avancent.</p>"}.get(where, "Des blindés avancent.")
+            make_article(**{where: text}, published_at=now - timedelta(hours=n % 4))
+        ranked = list(Article.objects.published().search(search.parse("blindés")))
+        pages = [self.search("blindés", page=n).context["object_list"] for n in (1, 2, 3)]
+        self.assertEqual([article for page in pages for article in page], ranked)
+        self.assertEqual(len(set(ranked)), 30)
+
 
 class ResultPageTests(SearchTestCase):
     def test_result_shows_headline_time_tags_and_snippet(self):

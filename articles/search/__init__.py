@@ -1,10 +1,11 @@
 """Full-text search of articles in French, on SQLite (FTS5) or PostgreSQL.
 
 Models, views and commands use only what is here; the engine follows the database in use.
-Each engine module provides ``search(queryset, query)``, ``snippets(articles, query)`` (text
-with matches between OPEN and CLOSE), ``index(articles, keywords)``,
-``index_keywords(model, keywords)``, ``remove(pks)``, ``clear()``, ``optimize()`` and
-``similar_word(word)`` (the nearest word of the vocabulary, for spelling suggestions).
+Each engine module provides ``search(queryset, query)``, ``page(articles, bottom, top)`` (a
+slice of search()'s results), ``snippets(articles, query)`` (text with matches between OPEN
+and CLOSE), ``index(articles, keywords)``, ``index_keywords(model, keywords)``,
+``remove(pks)``, ``clear()``, ``optimize()`` and ``similar_word(word)`` (the nearest word of
+the vocabulary, for spelling suggestions).
 
 An article is found by its text and by its keywords: the names of its tags and authors, so
 that "Corée" finds every article tagged "Corée du Nord".
@@ -29,6 +30,12 @@ COUNT_LIMIT = 1000
 
 def engine():
     return import_module(ENGINES[connection.vendor])
+
+
+def page(articles, bottom, top):
+    """The search results ``articles`` (``ArticleQuerySet.search()``) from ``bottom`` to
+    ``top``, as the engine reads them best."""
+    return engine().page(articles, bottom, top)
 
 
 def snippets(articles, query):

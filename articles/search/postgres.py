@@ -112,6 +112,11 @@ def newest_matches(queryset, ts, limit):
     )
 
 
+def page(articles, bottom, top):
+    """The ranked ``articles`` from ``bottom`` to ``top``."""
+    return articles[bottom:top]
+
+
 def snippets(articles, query):
     model = type(articles[0])
     headline = SearchHeadline(

@@ -11,6 +11,7 @@ import unicodedata
 from django.db import connection
 from django.db.models import FloatField, Func
 
+from articles import rows
 from articles.search.models import SearchEntry
 from articles.search.query import WORD, stem, words
 from articles.search.spelling import nearest_in_vocabulary
@@ -57,6 +58,45 @@ def search(queryset, query, newest=None):
         .annotate(rank=BM25())
         .order_by("rank", "-published_at", "-pk")
     )
+
+
+def page(articles, bottom, top):
+    """The ranked ``articles`` (teasers with their section, as listings read them) from
+    ``bottom`` to ``top``, their rows read for those alone.
+
+    Ranked first, in a subquery reading only the index on (id, status, published_at) of each
+    match; only the page's rows are then read and joined to their section. Ranked and sorted
+    whole, the rows of every match were read from the table and carried through the sort to
+    keep 12: the search for "Hamas OR Hezbollah" (24,000 matches) took 72 ms instead of 38,
+    and none of bench/search.py's took longer this way.
+    """
+    if "rank" not in articles.query.annotations:  # no words: nothing searched, nothing ranked
+        return articles[bottom:top]
+    model, using = articles.model, articles.db
+    section = model._meta.get_field("section")
+    names, deferring = articles.query.deferred_loading
+    deferred = tuple(sorted(names)) if deferring else ()
+    ranked, params = articles.values("pk", "rank")[bottom:top].query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {rows.columns(model, 'article', deferred)}, "
+        f"{rows.columns(section.related_model, 'section')} FROM ({ranked}) ranked "
+        f"INNER JOIN {quote(model._meta.db_table)} article ON article.id = ranked.pk "
+        f"LEFT OUTER JOIN {quote(section.related_model._meta.db_table)} section "
+        f"ON section.id = article.{quote(section.column)} "
+        "ORDER BY ranked.rank, article.published_at DESC, article.id DESC"
+    )
+    with rows.cursor(using) as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    page = []
+    for row in found:
+        (article, its_section), _ = rows.split(
+            row, using, (model, deferred), (section.related_model, ())
+        )
+        section.set_cached_value(article, its_section)
+        page.append(article)
+    return page
 
 
 def snippets(articles, query):
