@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 from tests.services import require
@@ -50,12 +51,19 @@ def process(command, port, log, **options):
         wait_until_listening(port, server, log)
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
+
+
+def stop(server, timeout=15):
+    """Stop ``server`` as an operator would (SIGTERM); kill it, with a warning that names it,
+    if it outlives ``timeout``: what a test checked stands, and the hang shows in the report."""
+    server.terminate()
+    try:
+        server.wait(timeout)
+    except subprocess.TimeoutExpired:
+        warnings.warn(f"killed after {timeout} s: {server.args}", stacklevel=2)
+        server.kill()
+        server.wait()
 
 
 @contextlib.contextmanager

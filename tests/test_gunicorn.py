@@ -104,8 +104,7 @@ class GunicornTestCase(SimpleTestCase):
             stdout=log,
             stderr=log,
         )
-        self.addCleanup(server.wait, 30)
-        self.addCleanup(server.terminate)
+        self.addCleanup(servers.stop, server)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
