@@ -858,20 +858,15 @@ class Article(SourcedWork):
     def related(self, limit=5, tag_ids=None):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
-        Two queries whatever the number of pins and tags. Tagged candidates are each tag's
+        One query whatever the number of pins and tags. Tagged candidates are each tag's
         newest articles (see articles.listings), so the cost does not follow how many articles
         carry a tag. ``tag_ids``: the article's tags, when known without reading them.
         """
-        pinned = []
-        if getattr(self, "has_pins", True):
-            pinned = list(self.pinned_related.published().teasers()[:limit])
         if tag_ids is None:
             tag_ids = [tag.pk for tag in self.tag_list]
-        if not tag_ids:
-            return pinned
-        shown = [self.pk, *(article.pk for article in pinned)]
-        others = listings.related(Article, (*NEVER_LOADED, *NOT_IN_TEASERS), tag_ids, limit, shown)
-        return (pinned + list(others))[:limit]
+        deferred = (*NEVER_LOADED, *NOT_IN_TEASERS)
+        pinned = getattr(self, "has_pins", True)
+        return listings.related(Article, deferred, self.pk, tag_ids, limit, pinned)
 
 
 def known_empty(instance, *relations):

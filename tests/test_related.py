@@ -87,6 +87,13 @@ class PinnedRelatedTests(TestCase):
             list(article.related()), [tagged[3], old_pin, tagged[0], tagged[1], tagged[2]]
         )
 
+    def test_an_article_without_tags_shows_its_pins_newest_first_at_most_five(self):
+        now = timezone.now()
+        article = make_article()
+        pins = [make_article(published_at=now - timedelta(days=i)) for i in range(1, 8)]
+        article.pinned_related.set(reversed(pins))
+        self.assertEqual(list(article.related()), pins[:5])
+
     def test_unpublished_pins_are_left_out(self):
         article = make_article()
         article.pinned_related.set(
