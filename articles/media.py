@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.management.backup import media_names
+from articles.share_card import site_card_names
 
 # Files are stored before the row that names them is committed: a younger file may belong to
 # a save still under way.
@@ -32,8 +33,9 @@ def stored_files(storage, folder=""):
 
 
 def unreferenced(storage=default_storage, names=None, grace=GRACE):
-    """The stored files (of ``names``, or all) that no row refers to, older than ``grace``."""
-    referenced = set(media_names())
+    """The stored files (of ``names``, or all) that no row refers to, older than ``grace``,
+    but the site's own card, which pages link."""
+    referenced = {*media_names(), *site_card_names()}
     cutoff = timezone.now() - grace
     for name in stored_files(storage) if names is None else names:
         if name in referenced:

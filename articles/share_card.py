@@ -8,7 +8,9 @@ the card looks the same on every machine.
 from hashlib import sha256
 from io import BytesIO
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext, override
 from PIL import Image, ImageDraw
 from ttf_opensans import OPENSANS_BOLD, OPENSANS_REGULAR
 
@@ -74,12 +76,30 @@ def draw_share_card(site_name, headline, date_text):
 
 
 def stored_card(storage, *text):
-    """The stored name of the card showing ``text``, drawn only if no card shows it yet.
-
-    The file is named by a hash of its text, so an unchanged text reuses the file.
-    """
-    digest = sha256("\n".join(text).encode()).hexdigest()[:32]
-    name = f"share-cards/{digest}.png"
+    """The stored name of the card showing ``text``, drawn only if no card shows it yet."""
+    name = card_name(*text)
     if not storage.exists(name):
         name = storage.save(name, ContentFile(draw_share_card(*text)))
     return name
+
+
+def card_name(*text):
+    """The name a card showing ``text`` is stored under: a digest of its text, so that an
+    unchanged text reuses the file."""
+    digest = sha256("\n".join(text).encode()).hexdigest()[:32]
+    return f"share-cards/{digest}.png"
+
+
+def site_card_text():
+    """What the site's own card shows, in the active language: its name, line and host."""
+    host = settings.SITE_URL.split("://", 1)[-1]
+    return settings.SITE_NAME, gettext("Wars and crises, reported"), host
+
+
+def site_card_names():
+    """The site's card in each of its languages: pages link it, yet no row names it."""
+    names = []
+    for language, _ in settings.LANGUAGES:
+        with override(language):
+            names.append(card_name(*site_card_text()))
+    return names

@@ -11,11 +11,14 @@ from unittest import mock
 
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
+from storages.backends.s3 import S3Storage
 
 from articles import media
 from articles.management import backup
@@ -82,6 +85,19 @@ class UploadTests(BucketMixin, TestCase):
         make_article(title="Sans photo", published_at=article.published_at)
         self.assertEqual([key for key in self.objects() if key.startswith("share-cards/")], [name])
 
+    def test_pages_built_again_ask_the_bucket_nothing_about_the_sites_card(self):
+        make_article(tags=["Ukraine"])
+        exists = S3Storage.exists
+        with mock.patch.object(S3Storage, "exists", autospec=True, side_effect=exists) as asked:
+            self.assertEqual(self.client.get("/").status_code, 200)  # draws the card
+            drawing = asked.call_count
+            for path in (reverse("articles:tag", args=["ukraine"]), "/"):
+                cache.clear()
+                self.assertEqual(self.client.get(path).status_code, 200)
+        self.assertGreater(drawing, 0)
+        self.assertEqual(asked.call_count, drawing)
+        self.assertEqual(len([key for key in self.objects() if "share-cards/" in key]), 2)
+
     def test_a_story_image_is_stored_in_the_bucket(self):
         story = make_story(image=jpeg_upload(), image_alt="Un pont")
         self.assertIn(story.image.name, self.objects())
@@ -102,6 +118,13 @@ class CleanupTests(BucketMixin, TestCase):
         # The replaced image stays while its revision can bring it back.
         self.assertLessEqual(set(first), stored)
         self.assertNotIn(stray, stored)
+
+    def test_the_sites_card_is_kept_though_no_row_names_it(self):
+        self.assertEqual(self.client.get("/").status_code, 200)
+        [card] = [name for name in self.objects() if name.startswith("share-cards/")]
+        with time_machine.travel(timezone.now() + timedelta(days=1)):
+            call_command("clean_media", stdout=io.StringIO())
+        self.assertIn(card, self.objects())
 
     def test_a_file_younger_than_the_grace_may_belong_to_a_save_under_way(self):
         stray = default_storage.save("heroes/2026/12/new.jpg", ContentFile(b"x"))
