@@ -481,6 +481,22 @@ class StoredPageCommitTests(TransactionTestCase):
         self.assertEqual(ArticleShell.objects.count(), self.PAGES)
 
 
+class StoredPageCompressionTests(TestCase):
+    def test_postgresql_compresses_a_stored_page_with_lz4(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("SQLite stores text as it is")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+            )
+            if "lz4" not in cursor.fetchone()[0]:
+                self.skipTest("this PostgreSQL server was built without LZ4")
+        self.client.get(make_article(body="<p>Un paragraphe.</p>" * 200).get_absolute_url())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_column_compression(html) FROM articles_articleshell")
+            self.assertEqual(cursor.fetchall(), [("lz4",)])
+
+
 class FollowerTests(GunicornTestCase):
     """``render_articles --follow`` as operators run it, beside the site's other processes."""
 
