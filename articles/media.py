@@ -34,11 +34,13 @@ def stored_files(storage, folder=""):
 
 def unreferenced(storage=default_storage, names=None, grace=GRACE):
     """The stored files (of ``names``, or all) that no row refers to, older than ``grace``,
-    but the site's own card, which pages link."""
-    referenced = {*media_names(), *site_card_names()}
+    but the site's own card, which pages link: also the copies stored under names of their
+    own by workers that drew it at the same moment, each of which links its copy."""
+    referenced = set(media_names())
+    site_cards = tuple(posixpath.splitext(name)[0] for name in site_card_names())
     cutoff = timezone.now() - grace
     for name in stored_files(storage) if names is None else names:
-        if name in referenced:
+        if name in referenced or name.startswith(site_cards):
             continue
         try:
             if storage.get_modified_time(name) > cutoff:
