@@ -124,12 +124,11 @@ class CleanupTests(BucketMixin, TestCase):
         [card] = [name for name in self.objects() if name.startswith("share-cards/")]
         # Drawn at the same moment by another worker, which links the name it was given.
         copy = default_storage.save(card, ContentFile(self.objects()[card]))
-        stray = default_storage.save("share-cards/0123456789abcdef.png", ContentFile(b"x"))
+        self.assertNotEqual(copy, card)
+        default_storage.save("share-cards/0123456789abcdef.png", ContentFile(b"stray"))
         with time_machine.travel(timezone.now() + timedelta(days=1)):
             call_command("clean_media", stdout=io.StringIO())
         self.assertEqual(sorted(self.objects()), sorted([card, copy]))
-        self.assertNotEqual(copy, card)
-        self.assertNotIn(stray, self.objects())
 
     def test_a_file_younger_than_the_grace_may_belong_to_a_save_under_way(self):
         stray = default_storage.save("heroes/2026/12/new.jpg", ContentFile(b"x"))
