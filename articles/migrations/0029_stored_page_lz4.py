@@ -7,9 +7,10 @@ def compress_with(method):
 
     def alter(apps, schema_editor):
         connection = schema_editor.connection
-        if connection.vendor != "postgresql" or connection.pg_version < 140000:
+        if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
+            # Before PostgreSQL 14 the setting does not exist: no row either.
             cursor.execute(
                 "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
                 "AND 'lz4' = ANY(enumvals)"
