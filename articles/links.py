@@ -15,7 +15,10 @@ SLUG_MARK = "slug-placeholder"  # a valid slug, which reverse() leaves as it is
 
 
 def absolute_url(path):
-    """The public address of a site path such as ``article.get_absolute_url()``."""
+    """The public address of a site path such as ``article.get_absolute_url()``. An address
+    that is one already is kept: media in object storage, static files on a CDN."""
+    if path.startswith(("https://", "http://")):
+        return path
     return settings.SITE_URL + path
 
 

@@ -26,6 +26,7 @@ from articles.models import Article
 from newsroom.storage import s3_storage
 from tests import servers
 from tests.factories import jpeg_upload, make_article, make_story
+from tests.test_link_previews import Head
 
 
 class BucketMixin:
@@ -76,6 +77,18 @@ class UploadTests(BucketMixin, TestCase):
         self.assertEqual(headers["Content-Type"], "image/webp")
         self.assertEqual(headers["Cache-Control"], "public, max-age=31536000, immutable")
         self.assertEqual(body[8:12], b"WEBP")
+
+    def test_link_previews_and_structured_data_name_images_at_the_bucket_as_they_are(self):
+        article = make_article(hero_image=jpeg_upload(), hero_alt="Un char")
+        card = make_article(title="Sans photo")
+        for shown, image in ((article, article.hero_preview), (card, card.share_image)):
+            head = Head(self.client.get(shown.get_absolute_url()).content.decode())
+            self.assertTrue(image.url.startswith(f"{self.endpoint}/{self.bucket}/"))
+            self.assertEqual(head.one("og:image"), image.url)
+            self.assertEqual(head.one("twitter:image"), image.url)
+            self.assertEqual(head.document("NewsArticle")["image"]["url"], image.url)
+        home = Head(self.client.get("/").content.decode())
+        self.assertTrue(home.one("og:image").startswith(f"{self.endpoint}/{self.bucket}/"))
 
     def test_a_share_card_is_drawn_into_the_bucket_once(self):
         article = make_article(title="Sans photo")
