@@ -1,3 +1,4 @@
+import logging
 from typing import NamedTuple
 
 from django.conf import settings
@@ -30,6 +31,9 @@ from articles.images import (
     validate_hero_image,
 )
 from articles.links import pk_url, slug_url
+from newsroom.storage import STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # The context variable listing the articles an article page shows (see ArticleDetailView).
 SHOWN_ARTICLES = "shown_articles"
@@ -829,15 +833,22 @@ class Article(SourcedWork):
     def draw_share_card(self):
         """Draw the share card once, and again only when what it shows changes.
 
-        A sensitive image is never a link preview: such an article gets a card too.
+        A sensitive image is never a link preview: such an article gets a card too. A card is
+        decoration: when the storage fails, the article is saved with the card it had, and the
+        next save draws it.
         """
         if self.hero_image and not self.hero_sensitive:
             return
         with override(settings.LANGUAGE_CODE):
             date_text = house_date(timezone.localtime(self.published_at), "j F Y")
-        self.share_card.name = share_card.stored_card(
-            self.share_card.storage, settings.SITE_NAME, self.title, date_text
-        )
+        try:
+            self.share_card.name = share_card.stored_card(
+                self.share_card.storage, settings.SITE_NAME, self.title, date_text
+            )
+        except STORAGE_ERRORS:
+            logger.exception(
+                "Share card of article %s not drawn; kept %r", self.pk, self.share_card.name
+            )
 
     @property
     def byline(self):

@@ -2,6 +2,13 @@
 
 from urllib.parse import urlsplit
 
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+# What a storage call raises when the storage is unreachable, hung or refusing: a file system's
+# errors, and the S3 client's (a connection refused or timed out, an error answered).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
 
 def public_media_url(bucket, endpoint_url="", public_url=""):
     """Where browsers fetch media: a CDN or domain in front of the bucket, or else the bucket
@@ -13,8 +20,13 @@ def public_media_url(bucket, endpoint_url="", public_url=""):
     return f"https://{bucket}.s3.amazonaws.com"
 
 
-def s3_storage(bucket, endpoint_url="", region="", public_url=""):
-    """The STORAGES entry of a bucket whose files are public at ``public_url``."""
+def s3_storage(bucket, endpoint_url="", region="", public_url="", timeout=5):
+    """The STORAGES entry of a bucket whose files are public at ``public_url``.
+
+    A request waits at most ``timeout`` seconds to connect and as long for each answer, and is
+    tried twice: botocore's own defaults (60 s each, five tries) would hold a request past
+    gunicorn's 30 s timeout when the storage hangs.
+    """
     public = urlsplit(public_media_url(bucket, endpoint_url, public_url))
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -32,5 +44,10 @@ def s3_storage(bucket, endpoint_url="", region="", public_url=""):
             # Addresses are built from this, with no request to the storage on reader pages.
             "custom_domain": public.netloc + public.path,
             "url_protocol": f"{public.scheme}:",
+            "client_config": Config(
+                connect_timeout=timeout,
+                read_timeout=timeout,
+                retries={"mode": "standard", "max_attempts": 2},
+            ),
         },
     }

@@ -69,12 +69,19 @@ def stop(server, timeout=15):
 @contextlib.contextmanager
 def s3_server():
     """moto's S3 emulator; yields its endpoint URL."""
+    with s3_emulator() as (endpoint, _):
+        yield endpoint
+
+
+@contextlib.contextmanager
+def s3_emulator():
+    """moto's S3 emulator; yields its endpoint URL and its process, to stop or freeze."""
     require(shutil.which("moto_server", path=Path(sys.executable).parent), "moto is not installed")
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="newsroom-s3-") as folder:
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-        with process(command, port, Path(folder) / "moto.log"):
-            yield f"http://127.0.0.1:{port}"
+        with process(command, port, Path(folder) / "moto.log") as server:
+            yield f"http://127.0.0.1:{port}", server
 
 
 def make_bucket(endpoint, name):

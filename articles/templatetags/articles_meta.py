@@ -1,5 +1,7 @@
 """Page-head metadata: absolute addresses and JSON-LD for link previews and search engines."""
 
+import logging
+import time
 from functools import lru_cache
 
 from django import template
@@ -10,8 +12,10 @@ from django.dispatch import receiver
 from articles import share_card, structured_data
 from articles.links import absolute_url
 from articles.models import ShareImage
+from newsroom.storage import STORAGE_ERRORS
 
 register = template.Library()
+logger = logging.getLogger(__name__)
 
 
 @register.filter
@@ -38,12 +42,47 @@ def site_share_image():
     return site_card(*share_card.site_card_text())
 
 
-@lru_cache(maxsize=16)
+class Pause:
+    """After the storage failed to answer, ``seconds`` without asking it: a storage down or
+    hung then costs one page's wait, not every page's."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.until = 0.0
+
+    def __bool__(self):
+        return time.monotonic() < self.until
+
+    def start(self):
+        self.until = time.monotonic() + self.seconds
+
+
+storage_pause = Pause(30.0)
+
+
 def site_card(*text):
-    """The card showing ``text``, looked up in the storage (drawn there if missing) once per
-    process: in object storage each lookup is a request, which every page built from the
-    database made. ``clean_media`` keeps the card (articles.media)."""
-    name = share_card.stored_card(default_storage, *text)
+    """The card showing ``text``. A card is decoration: when the storage cannot say whether it
+    exists, the page links the name it is drawn under and is served all the same."""
+    if not storage_pause:
+        try:
+            return stored_site_card(*text)
+        except STORAGE_ERRORS:
+            storage_pause.start()
+            logger.exception(
+                "Site card not looked up; storage left alone for %.0f s", storage_pause.seconds
+            )
+    return site_card_image(share_card.card_name(*text), text)
+
+
+@lru_cache(maxsize=16)
+def stored_site_card(*text):
+    """The card looked up in the storage (drawn there if missing) once per process: in object
+    storage each lookup is a request, which every page built from the database made.
+    ``clean_media`` keeps the card (articles.media)."""
+    return site_card_image(share_card.stored_card(default_storage, *text), text)
+
+
+def site_card_image(name, text):
     return ShareImage(default_storage.url(name), share_card.WIDTH, share_card.HEIGHT, text[0])
 
 
@@ -51,4 +90,5 @@ def site_card(*text):
 def forget_site_card(setting, **kwargs):
     """Tests change the storage under a running process (override_settings)."""
     if setting in ("STORAGES", "MEDIA_ROOT", "MEDIA_URL"):
-        site_card.cache_clear()
+        stored_site_card.cache_clear()
+        storage_pause.until = 0.0

@@ -1,0 +1,107 @@
+"""Object storage that is down or frozen costs link previews only: reader pages are served and
+editors' saves are kept, each within a bounded wait (moto's S3 emulator, stopped or frozen)."""
+
+import os
+import signal
+import time
+import uuid
+from unittest import mock
+
+from django.conf import settings
+from django.test import Client, TestCase, override_settings
+from django.urls import reverse
+
+from articles import share_card
+from articles.templatetags.articles_meta import storage_pause
+from newsroom.storage import s3_storage
+from tests import servers
+from tests.factories import change_form_data, make_article, make_user, sign_in
+
+# One try and a retry, each bounded by the storage's one-second timeout, and the retry's wait.
+MAX_SECONDS = 5
+# A page that does not ask the storage.
+A_MOMENT = 0.5
+
+
+class StorageFaultTests(TestCase):
+    def setUp(self):
+        self.enterContext(mock.patch.dict(os.environ, servers.S3_CREDENTIALS))
+        self.endpoint, self.emulator = self.enterContext(servers.s3_emulator())
+        self.addCleanup(self.emulator.send_signal, signal.SIGCONT)  # before it is stopped
+        self.bucket = f"media-{uuid.uuid4().hex[:12]}"
+        self.s3 = servers.make_bucket(self.endpoint, self.bucket)
+        storage = s3_storage(self.bucket, self.endpoint, timeout=1)
+        self.enterContext(override_settings(STORAGES={**settings.STORAGES, "default": storage}))
+        self.article = make_article(title="Avant la panne", tags=["Ukraine"])
+        self.editor = Client()
+        sign_in(self.editor, make_user("Éditeurs"))
+
+    def freeze(self):
+        self.emulator.send_signal(signal.SIGSTOP)
+
+    def stop(self):
+        self.emulator.kill()
+        self.emulator.wait(10)
+
+    def stored_names(self):
+        return [item["Key"] for item in self.s3.list_objects_v2(Bucket=self.bucket)["Contents"]]
+
+    def get(self, path, within):
+        started = time.monotonic()
+        response = self.client.get(path)
+        self.assertLess(time.monotonic() - started, within)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def site_card_name(self):
+        return share_card.card_name(*share_card.site_card_text())
+
+    def site_card_url(self):
+        return f"{self.endpoint}/{self.bucket}/{self.site_card_name()}"
+
+    def assert_pages_link_the_sites_card_without_waiting_twice(self):
+        with self.assertLogs("articles.templatetags.articles_meta", "ERROR"):
+            home = self.get(reverse("articles:home"), MAX_SECONDS)
+        self.assertIn(f'content="{self.site_card_url()}"', home)
+        tag_page = self.get(reverse("articles:tag", args=["ukraine"]), A_MOMENT)
+        self.assertIn(f'content="{self.site_card_url()}"', tag_page)
+        self.assertIn("Avant la panne", self.get(self.article.get_absolute_url(), A_MOMENT))
+
+    def test_with_the_bucket_frozen_pages_are_served_and_only_the_first_waits(self):
+        self.freeze()
+        self.assert_pages_link_the_sites_card_without_waiting_twice()
+
+    def test_with_the_bucket_down_pages_are_served_and_only_the_first_waits(self):
+        self.stop()
+        self.assert_pages_link_the_sites_card_without_waiting_twice()
+
+    def test_the_sites_card_is_drawn_once_the_bucket_answers_again(self):
+        with mock.patch.object(storage_pause, "seconds", 0.5):
+            self.freeze()
+            with self.assertLogs("articles.templatetags.articles_meta", "ERROR"):
+                self.get(reverse("articles:home"), MAX_SECONDS)
+            self.emulator.send_signal(signal.SIGCONT)
+            time.sleep(0.6)
+            self.get(reverse("articles:tag", args=["ukraine"]), MAX_SECONDS)
+        self.assertIn(self.site_card_name(), self.stored_names())
+
+    def test_an_edit_saved_with_the_bucket_frozen_is_kept_with_its_former_card(self):
+        card = self.article.share_card.name
+        change = reverse("admin:articles_article_change", args=[self.article.pk])
+        self.freeze()
+        with self.assertLogs("articles.models", "ERROR"):
+            started = time.monotonic()
+            data = change_form_data(self.article, title="Pendant la panne")
+            self.assertEqual(self.editor.post(change, data).status_code, 302)
+            self.assertLess(time.monotonic() - started, MAX_SECONDS)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Pendant la panne")
+        self.assertEqual(self.article.share_card.name, card)
+        self.assertIn("Pendant la panne", self.get(self.article.get_absolute_url(), A_MOMENT))
+
+        self.emulator.send_signal(signal.SIGCONT)
+        data = change_form_data(self.article, standfirst="Après la panne.")
+        self.assertEqual(self.editor.post(change, data).status_code, 302)
+        self.article.refresh_from_db()
+        self.assertNotEqual(self.article.share_card.name, card)
+        self.assertIn(self.article.share_card.name, self.stored_names())
