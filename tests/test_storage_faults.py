@@ -15,7 +15,7 @@ from articles import share_card
 from articles.templatetags.articles_meta import storage_pause
 from newsroom.storage import s3_storage
 from tests import servers
-from tests.factories import change_form_data, make_article, make_user, sign_in
+from tests.factories import change_form_data, jpeg_upload, make_article, make_user, sign_in
 
 # One try and a retry, each bounded by the storage's one-second timeout, and the retry's wait.
 MAX_SECONDS = 5
@@ -105,3 +105,23 @@ class StorageFaultTests(TestCase):
         self.article.refresh_from_db()
         self.assertNotEqual(self.article.share_card.name, card)
         self.assertIn(self.article.share_card.name, self.stored_names())
+
+    def test_an_image_uploaded_with_the_bucket_frozen_comes_back_as_the_form_with_an_error(self):
+        change = reverse("admin:articles_article_change", args=[self.article.pk])
+        data = change_form_data(self.article, title="Avec une photo", hero_alt="Un char")
+        self.freeze()
+        with self.assertLogs("articles.admin.storage_faults", "ERROR"):
+            started = time.monotonic()
+            response = self.editor.post(change, {**data, "hero_image": jpeg_upload()})
+            self.assertLess(time.monotonic() - started, MAX_SECONDS)
+        self.assertContains(response, "Le stockage des images n’a pas répondu")
+        self.assertContains(response, 'value="Avec une photo"')
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Avant la panne")
+
+        self.emulator.send_signal(signal.SIGCONT)
+        response = self.editor.post(change, {**data, "hero_image": jpeg_upload()})
+        self.assertEqual(response.status_code, 302)
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Avec une photo")
+        self.assertIn(self.article.hero_image.name, self.stored_names())

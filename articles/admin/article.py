@@ -21,6 +21,7 @@ from articles.admin.history import HistoryMixin
 from articles.admin.public_history import revisions_link
 from articles.admin.review import ReviewMixin
 from articles.admin.roles import RolesMixin
+from articles.admin.storage_faults import StorageFaultMixin
 from articles.admin.titles import FrenchTitlesMixin
 from articles.links import absolute_url
 from articles.models import Article, Correction
@@ -37,6 +38,7 @@ class CorrectionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    StorageFaultMixin,
     RolesMixin,
     ReviewMixin,
     AutosaveMixin,
