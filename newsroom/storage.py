@@ -47,7 +47,7 @@ def s3_storage(bucket, endpoint_url="", region="", public_url="", timeout=5):
             "client_config": Config(
                 connect_timeout=timeout,
                 read_timeout=timeout,
-                retries={"mode": "standard", "max_attempts": 2},
+                retries={"mode": "standard", "total_max_attempts": 2},
             ),
         },
     }

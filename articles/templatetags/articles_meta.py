@@ -57,7 +57,7 @@ class Pause:
         self.until = time.monotonic() + self.seconds
 
 
-storage_pause = Pause(30.0)
+storage_pause = Pause(300.0)
 
 
 def site_card(*text):
