@@ -6,9 +6,12 @@ leaves the live article. Each update is its own row: editors posting at once nev
 each other, and the article's lock counter does not stand in their way.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +23,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import extensions
 from articles.admin.csp import RichTextCSPMixin, editor_csp, with_nonce
+from articles.admin.storage_faults import STORAGE_FAILED, StorageFaultMixin
 from live.models import LiveCoverage, LiveUpdate
+from newsroom.storage import STORAGE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 # An update is a few paragraphs: no headings. articles.html.sanitize() is what the server keeps.
 UPDATE_EXTENSIONS = {
@@ -130,9 +137,15 @@ class LiveCoverageAdmin(admin.ModelAdmin):
                 update.coverage = coverage
                 update.created_by = request.user
                 update._history_user = request.user
-                update.save()
-                self.message_user(request, _("Update posted."), messages.SUCCESS)
-                return HttpResponseRedirect(request.path)
+                try:
+                    with transaction.atomic():
+                        update.save()
+                except STORAGE_ERRORS:
+                    logger.exception("Live update not posted: the storage failed")
+                    form.add_error(None, STORAGE_FAILED)
+                else:
+                    self.message_user(request, _("Update posted."), messages.SUCCESS)
+                    return HttpResponseRedirect(request.path)
         recent = coverage.updates.select_related("author", "article").order_by("-pk")[:RECENT]
         context = {
             **self.admin_site.each_context(request),
@@ -179,7 +192,7 @@ def updates_url(coverage):
 
 
 @admin.register(LiveUpdate)
-class LiveUpdateAdmin(RichTextCSPMixin, SimpleHistoryAdmin):
+class LiveUpdateAdmin(StorageFaultMixin, RichTextCSPMixin, SimpleHistoryAdmin):
     """Correcting an update, withdrawing it, or making an article of it; posting is elsewhere."""
 
     form = LiveUpdateForm

@@ -7,11 +7,12 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin import extensions
+from articles.admin.storage_faults import StorageFaultMixin
 from stories.models import ArticlePlace, Place, Story, StoryPiece
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(StorageFaultMixin, admin.ModelAdmin):
     list_display = ["title", "status", "piece_count", "updated_at"]
     list_filter = ["status"]
     search_fields = ["title", "summary"]

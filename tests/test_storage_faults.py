@@ -16,7 +16,15 @@ from articles import share_card
 from articles.templatetags.articles_meta import storage_pause
 from newsroom.storage import s3_storage
 from tests import servers
-from tests.factories import change_form_data, jpeg_upload, make_article, make_user, sign_in
+from tests.factories import (
+    change_form_data,
+    jpeg_upload,
+    make_article,
+    make_live,
+    make_story,
+    make_user,
+    sign_in,
+)
 
 # One try and a retry, each bounded by the storage's one-second timeout, and the retry's wait.
 MAX_SECONDS = 5
@@ -53,6 +61,16 @@ class StorageFaultTests(TestCase):
         self.assertLess(time.monotonic() - started, within)
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
+
+    def post_while_frozen(self, url, data, logger):
+        """The editor's post with the bucket frozen: answered within the bound, the fault
+        logged."""
+        self.freeze()
+        with self.assertLogs(logger, "ERROR"):
+            started = time.monotonic()
+            response = self.editor.post(url, data)
+            self.assertLess(time.monotonic() - started, MAX_SECONDS)
+        return response
 
     def site_card_name(self):
         return share_card.card_name(*share_card.site_card_text())
@@ -93,12 +111,9 @@ class StorageFaultTests(TestCase):
     def test_an_edit_saved_with_the_bucket_frozen_is_kept_with_its_former_card(self):
         card = self.article.share_card.name
         change = reverse("admin:articles_article_change", args=[self.article.pk])
-        self.freeze()
-        with self.assertLogs("articles.models", "ERROR"):
-            started = time.monotonic()
-            data = change_form_data(self.article, title="Pendant la panne")
-            self.assertEqual(self.editor.post(change, data).status_code, 302)
-            self.assertLess(time.monotonic() - started, MAX_SECONDS)
+        data = change_form_data(self.article, title="Pendant la panne")
+        response = self.post_while_frozen(change, data, "articles.models")
+        self.assertEqual(response.status_code, 302)
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Pendant la panne")
         self.assertEqual(self.article.share_card.name, card)
@@ -114,11 +129,8 @@ class StorageFaultTests(TestCase):
     def test_an_image_uploaded_with_the_bucket_frozen_comes_back_as_the_form_with_an_error(self):
         change = reverse("admin:articles_article_change", args=[self.article.pk])
         data = change_form_data(self.article, title="Avec une photo", hero_alt="Un char")
-        self.freeze()
-        with self.assertLogs("articles.admin.storage_faults", "ERROR"):
-            started = time.monotonic()
-            response = self.editor.post(change, {**data, "hero_image": jpeg_upload()})
-            self.assertLess(time.monotonic() - started, MAX_SECONDS)
+        posted = {**data, "hero_image": jpeg_upload()}
+        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
         self.assertContains(response, "Le stockage des images n’a pas répondu")
         self.assertContains(response, 'value="Avec une photo"')
         self.article.refresh_from_db()
@@ -130,3 +142,37 @@ class StorageFaultTests(TestCase):
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Avec une photo")
         self.assertIn(self.article.hero_image.name, self.stored_names())
+
+    def test_a_story_image_uploaded_with_the_bucket_frozen_comes_back_as_the_form_with_an_error(
+        self,
+    ):
+        story = make_story(title="Le front de l'Est")
+        change = reverse("admin:stories_story_change", args=[story.pk])
+        data = {
+            "title": "Le front de l’Est, en images",
+            "slug": story.slug,
+            "status": story.status,
+            "summary": story.summary,
+            "image_alt": "Un char",
+        }
+        posted = {**data, "image": jpeg_upload()}
+        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
+        self.assertContains(response, "Le stockage des images n’a pas répondu")
+        self.assertContains(response, 'value="Le front de l’Est, en images"')
+        story.refresh_from_db()
+        self.assertEqual((story.title, story.image.name), ("Le front de l'Est", ""))
+
+    def test_a_live_update_posted_with_the_bucket_frozen_comes_back_with_its_text(self):
+        coverage = make_live(article=self.article)
+        posting = reverse("admin:live_livecoverage_updates", args=[coverage.pk])
+        update = {"title": "", "body": "<p>Frappe sur Kyiv.</p>", "author": "", "image_alt": "Kyiv"}
+        posted = {**update, "image": jpeg_upload()}
+        response = self.post_while_frozen(posting, posted, "live.admin")
+        self.assertContains(response, "Le stockage des images n’a pas répondu")
+        self.assertContains(response, "Frappe sur Kyiv.")
+        self.assertFalse(coverage.updates.exists())
+
+        self.emulator.send_signal(signal.SIGCONT)
+        response = self.editor.post(posting, {**update, "image": jpeg_upload()})
+        self.assertRedirects(response, posting)
+        self.assertIn(coverage.updates.get().image.name, self.stored_names())

@@ -48,18 +48,10 @@ class KeptImageMixin(forms.Form):
 
     kept_image_field = "hero_image"
     kept_image = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Set by the admin (StorageFaultMixin) when the storage failed to take this submission.
+    # True when the storage failed to take this submission (articles.admin.storage_faults).
     storage_failed = False
 
     def clean(self):
-        if self.storage_failed:
-            raise forms.ValidationError(
-                gettext(
-                    "The image storage did not answer: nothing was saved. Your changes are "
-                    "below; choose the image again if you had chosen one, and save in a moment."
-                ),
-                code="storage",
-            )
         cleaned = super().clean()
         name = self.kept_image_field
         token = self.data.get(self.add_prefix("kept_image"))
@@ -73,7 +65,7 @@ class KeptImageMixin(forms.Form):
         super().full_clean()
         if not self.is_bound or not self._errors or self.kept_image_field in self._errors:
             return
-        if self.storage_failed:  # it cannot keep the image either
+        if self.storage_failed:  # nor can it keep the image
             return
         image = self.cleaned_data.get(self.kept_image_field)
         if isinstance(image, File) and not isinstance(image, FieldFile):
