@@ -23,6 +23,7 @@ from tests.factories import (
     make_live,
     make_story,
     make_user,
+    post_update,
     sign_in,
 )
 
@@ -176,3 +177,21 @@ class StorageFaultTests(TestCase):
         response = self.editor.post(posting, {**update, "image": jpeg_upload()})
         self.assertRedirects(response, posting)
         self.assertIn(coverage.updates.get().image.name, self.stored_names())
+
+    def test_a_live_update_corrected_with_a_photo_while_the_bucket_is_frozen_is_left_as_it_was(
+        self,
+    ):
+        update = post_update(make_live(article=self.article), body="<p>Bilan : 3 morts</p>")
+        change = reverse("admin:live_liveupdate_change", args=[update.pk])
+        corrected = {
+            "title": "",
+            "body": "<p>Bilan : 4 morts</p>",
+            "author": "",
+            "image_alt": "Kyiv",
+        }
+        posted = {**corrected, "image": jpeg_upload()}
+        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
+        self.assertContains(response, "Le stockage des images n’a pas répondu")
+        self.assertContains(response, "Bilan : 4 morts")
+        update.refresh_from_db()
+        self.assertEqual(update.body, "<p>Bilan : 3 morts</p>")
