@@ -31,6 +31,7 @@ from tests.factories import (
 MAX_SECONDS = 5
 # A page that does not ask the storage.
 A_MOMENT = 0.5
+ADMIN_LOGGER = "articles.admin.storage_faults"
 
 
 class StorageFaultTests(TestCase):
@@ -72,6 +73,14 @@ class StorageFaultTests(TestCase):
             response = self.editor.post(url, data)
             self.assertLess(time.monotonic() - started, MAX_SECONDS)
         return response
+
+    def assert_refused_while_frozen(self, url, data, image_field, kept, logger=ADMIN_LOGGER):
+        """Posted with a photo while the bucket is frozen, the form comes back with the
+        storage's error and what the editor typed (``kept``)."""
+        posted = {**data, image_field: jpeg_upload()}
+        response = self.post_while_frozen(url, posted, logger)
+        self.assertContains(response, "Le stockage des images n’a pas répondu")
+        self.assertContains(response, kept)
 
     def site_card_name(self):
         return share_card.card_name(*share_card.site_card_text())
@@ -130,10 +139,7 @@ class StorageFaultTests(TestCase):
     def test_an_image_uploaded_with_the_bucket_frozen_comes_back_as_the_form_with_an_error(self):
         change = reverse("admin:articles_article_change", args=[self.article.pk])
         data = change_form_data(self.article, title="Avec une photo", hero_alt="Un char")
-        posted = {**data, "hero_image": jpeg_upload()}
-        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
-        self.assertContains(response, "Le stockage des images n’a pas répondu")
-        self.assertContains(response, 'value="Avec une photo"')
+        self.assert_refused_while_frozen(change, data, "hero_image", 'value="Avec une photo"')
         self.article.refresh_from_db()
         self.assertEqual(self.article.title, "Avant la panne")
 
@@ -156,10 +162,9 @@ class StorageFaultTests(TestCase):
             "summary": story.summary,
             "image_alt": "Un char",
         }
-        posted = {**data, "image": jpeg_upload()}
-        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
-        self.assertContains(response, "Le stockage des images n’a pas répondu")
-        self.assertContains(response, 'value="Le front de l’Est, en images"')
+        self.assert_refused_while_frozen(
+            change, data, "image", 'value="Le front de l’Est, en images"'
+        )
         story.refresh_from_db()
         self.assertEqual((story.title, story.image.name), ("Le front de l'Est", ""))
 
@@ -167,10 +172,7 @@ class StorageFaultTests(TestCase):
         coverage = make_live(article=self.article)
         posting = reverse("admin:live_livecoverage_updates", args=[coverage.pk])
         update = {"title": "", "body": "<p>Frappe sur Kyiv.</p>", "author": "", "image_alt": "Kyiv"}
-        posted = {**update, "image": jpeg_upload()}
-        response = self.post_while_frozen(posting, posted, "live.admin")
-        self.assertContains(response, "Le stockage des images n’a pas répondu")
-        self.assertContains(response, "Frappe sur Kyiv.")
+        self.assert_refused_while_frozen(posting, update, "image", "Frappe sur Kyiv.", "live.admin")
         self.assertFalse(coverage.updates.exists())
 
         self.emulator.send_signal(signal.SIGCONT)
@@ -189,9 +191,6 @@ class StorageFaultTests(TestCase):
             "author": "",
             "image_alt": "Kyiv",
         }
-        posted = {**corrected, "image": jpeg_upload()}
-        response = self.post_while_frozen(change, posted, "articles.admin.storage_faults")
-        self.assertContains(response, "Le stockage des images n’a pas répondu")
-        self.assertContains(response, "Bilan : 4 morts")
+        self.assert_refused_while_frozen(change, corrected, "image", "Bilan : 4 morts")
         update.refresh_from_db()
         self.assertEqual(update.body, "<p>Bilan : 3 morts</p>")
