@@ -58,6 +58,23 @@ def machine_speed():
     return min(timeit.repeat("sum(range(1000))", number=20_000, repeat=5)) / 20_000 * 1e6
 
 
+def database_size():
+    """The archive's size on disk and, on PostgreSQL, the server's shared buffers: at
+    1,000,000 articles a page's figures depend on whether the indexes it reads fit in them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_size_pretty(pg_database_size(current_database())), "
+                "current_setting('shared_buffers')"
+            )
+            size, buffers = cursor.fetchone()
+            return f"database {size}, shared_buffers {buffers}"
+        cursor.execute("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
+        return f"database {cursor.fetchone()[0] / 2**30:.1f} GB"
+
+
 def p95(values):
     import statistics
 

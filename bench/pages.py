@@ -5,6 +5,7 @@
     .venv/bin/python bench/pages.py --articles 1000000       # the 1,000,000-article archive
     .venv/bin/python bench/pages.py --project ../main        # the same pages on other code
     .venv/bin/python bench/pages.py --only article           # the pages named "article …"
+    .venv/bin/python bench/scale.py --rounds 3               # 1,000,000 against 100,000
 
 Each request goes through the whole stack in-process (Django's test client), with the cache
 cleared before it, and asks for a page not asked for before in the run where the archive
@@ -28,7 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import archive
-from archive import machine_speed, p95, server_hooks
+from archive import database_size, machine_speed, p95, server_hooks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PINNED = 24  # articles given pins: more than the requests of a page kind
@@ -43,6 +44,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=20, help="requests per page kind")
     parser.add_argument("--project", type=Path, default=BASE_DIR, help="code to measure")
     parser.add_argument("--only", default="", help="measure the pages whose name contains this")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="which tags, dates and page numbers are asked for"
+    )
     args = parser.parse_args()
 
     archive.setup(args.articles, "pages.sqlite3", args.project)
@@ -62,11 +66,12 @@ def main():
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     request_started, request_finished = server_hooks()
-    pages = PageSampler(random.Random(1), args.repeat)
+    pages = PageSampler(random.Random(args.seed), args.repeat)
     client = Client(HTTP_HOST="127.0.0.1")
     print(
-        f"{connection.vendor}, {Article.objects.count()} articles, {args.repeat} requests a "
-        f"page, cache cleared before each; code: {args.project.resolve().name}; "
+        f"{connection.vendor} ({database_size()}), {Article.objects.count()} articles, "
+        f"{args.repeat} requests a page, cache cleared before each; "
+        f"code: {args.project.resolve().name}; "
         f"sum(range(1000)) {machine_speed():.1f} µs"
     )
     # SQL ms: the time spent in the database, what grows with the archive; the rest is Python,
