@@ -97,6 +97,13 @@ def keep_menu(client):
     assert response.status_code == 200, response.status_code
 
 
+def ask_until_cached(client, url, data=None):
+    """Ask for a reader page until the shared cache holds it: twice, as the page cache stores
+    a page on its second request (articles.cache). The response that stored it."""
+    client.get(url, data)
+    return client.get(url, data)
+
+
 def make_user(role=None, **fields):
     """A staff user in the named group ("Rédacteurs" or "Éditeurs"), or a plain reader."""
     n = next(_sequence)

@@ -15,10 +15,17 @@ from django.test import Client, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.cache import EDITOR_COOKIE, GENERATION_KEY, KeptPages
+from articles.cache import EDITOR_COOKIE, GENERATION_KEY, KeptPages, RecentlyAsked
 from articles.models import Article
 from newsroom.cache import FileBasedCache, RedisCache
-from tests.factories import keep_menu, make_archive, make_article, make_user, sign_in
+from tests.factories import (
+    ask_until_cached,
+    keep_menu,
+    make_archive,
+    make_article,
+    make_user,
+    sign_in,
+)
 from tests.services import require
 
 HOME = reverse("articles:home")
@@ -27,7 +34,7 @@ HOME = reverse("articles:home")
 class SharedCacheTests(TestCase):
     def test_anonymous_reader_page_is_public_and_served_from_cache(self):
         article = make_article(title="Frappes sur Kyiv")
-        first = self.client.get(article.get_absolute_url())
+        first = ask_until_cached(self.client, article.get_absolute_url())
         self.assertEqual(first["Cache-Control"], "public, max-age=0, s-maxage=60")
         with self.assertNumQueries(0):
             second = self.client.get(article.get_absolute_url())
@@ -45,13 +52,13 @@ class SharedCacheTests(TestCase):
         ]
         for url in urls:
             with self.subTest(url=url):
-                self.assertEqual(self.client.get(url).status_code, 200)
+                self.assertEqual(ask_until_cached(self.client, url).status_code, 200)
                 with self.assertNumQueries(0):
                     self.client.get(url)
 
     def test_tracking_parameters_share_the_cached_page(self):
         make_article()
-        self.client.get(HOME)
+        ask_until_cached(self.client, HOME)
         with self.assertNumQueries(0):
             self.client.get(HOME, {"utm_source": "telegram", "fbclid": "x"})
 
@@ -319,12 +326,62 @@ class KeptPagesTests(SimpleTestCase):
         self.assertEqual((list(kept.pages), kept.size), (["b", "c"], 60))
 
 
+class SecondRequestTests(TestCase):
+    """A page enters the shared cache on its second request within its time there: the
+    archive's long tail, each page asked once, neither pays for storing nor fills it."""
+
+    def stores(self, client, url):
+        """Whether asking for ``url`` stores a page in the shared cache."""
+        default = caches["default"]
+        with mock.patch.object(default, "set", wraps=default.set) as store:
+            self.assertEqual(client.get(url).status_code, 200)
+        return any(call.args[0] != GENERATION_KEY for call in store.call_args_list)
+
+    def test_a_page_is_stored_on_its_second_request_and_served_from_there_on(self):
+        url = make_article().get_absolute_url()
+        self.assertFalse(self.stores(self.client, url))
+        self.assertTrue(self.stores(self.client, url))
+        with self.assertNumQueries(0):
+            self.client.get(url)
+
+    def test_a_page_asked_again_after_its_time_in_the_cache_counts_as_asked_once(self):
+        url = make_article().get_absolute_url()
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            self.assertFalse(self.stores(self.client, url))
+            clock.shift(timedelta(seconds=60))
+            self.assertFalse(self.stores(self.client, url))
+            clock.shift(timedelta(seconds=59))
+            self.assertTrue(self.stores(self.client, url))
+
+    def test_a_page_expired_from_the_cache_is_stored_again_at_once(self):
+        url = make_article().get_absolute_url()
+        with time_machine.travel(timezone.now(), tick=False) as clock:
+            ask_until_cached(self.client, url)
+            clock.shift(timedelta(seconds=30))
+            self.client.get(url)  # a hit, but asked all the same
+            clock.shift(timedelta(seconds=31))
+            self.assertTrue(self.stores(self.client, url))
+
+    def test_each_page_counts_its_own_requests(self):
+        first, second = (make_article().get_absolute_url() for _ in range(2))
+        self.client.get(first)
+        self.assertFalse(self.stores(self.client, second))
+
+    def test_the_worker_remembers_the_latest_pages_only(self):
+        asked = RecentlyAsked(size=2)
+        for key in "abc":
+            self.assertFalse(asked.again(key, now=0, within=60))
+        self.assertEqual(list(asked.asked), ["b", "c"])
+        self.assertFalse(asked.again("a", now=1, within=60))
+        self.assertTrue(asked.again("c", now=2, within=60))
+
+
 class StoredPageTests(TestCase):
     """A hit answers before the middleware stack, with everything the stack gave the page."""
 
     def test_a_hit_carries_every_header_of_the_page_built(self):
         article = make_article()
-        built = self.client.get(article.get_absolute_url())
+        built = ask_until_cached(self.client, article.get_absolute_url())
         with self.assertNumQueries(0):
             hit = self.client.get(article.get_absolute_url())
         self.assertEqual(dict(hit.items()), dict(built.items()))
@@ -333,7 +390,7 @@ class StoredPageTests(TestCase):
 
     def test_a_hit_answers_304_to_its_etag_and_its_date(self):
         article = make_article()
-        built = self.client.get(article.get_absolute_url())
+        built = ask_until_cached(self.client, article.get_absolute_url())
         for condition in (
             {"HTTP_IF_NONE_MATCH": built["ETag"]},
             {"HTTP_IF_MODIFIED_SINCE": built["Last-Modified"]},
@@ -363,7 +420,7 @@ class ForgedCookieTests(TestCase):
 
     def setUp(self):
         self.article = make_article()
-        self.client.get(self.article.get_absolute_url())
+        ask_until_cached(self.client, self.article.get_absolute_url())
 
     def test_a_made_up_session_cookie_gets_the_cached_public_page(self):
         self.client.cookies["sessionid"] = "made-up-session-key"
@@ -442,7 +499,8 @@ class CanonicalAddressTests(TestCase):
     def test_the_cache_holds_one_entry_per_canonical_page(self):
         article = self.articles[0].get_absolute_url()
         with mock.patch.object(caches["default"], "set", wraps=caches["default"].set) as store:
-            for url, query in (
+            # Each address twice: a page is stored on its second request.
+            for url, query in 2 * (
                 (HOME, {}),
                 (HOME, {"page": "1"}),
                 (HOME, {"page": "01"}),
@@ -483,7 +541,7 @@ class WorkerMemoryTests(TestCase):
 
     def test_a_hit_reads_the_page_and_the_generation_together(self):
         # One round trip to Redis (MGET) for a page this worker has not read yet.
-        self.client.get(HOME)
+        ask_until_cached(self.client, HOME)
         _, together, written = self.reads(self.client, HOME)
         # (Back-ends without a get_many of their own, files here, call get for each key.)
         self.assertEqual((len(together), written), (1, []))
@@ -491,13 +549,12 @@ class WorkerMemoryTests(TestCase):
 
     def test_a_page_the_worker_read_already_costs_a_read_of_the_generation_alone(self):
         # The page itself (tens of kilobytes through Redis's socket) stays in the worker.
-        self.client.get(HOME)
+        ask_until_cached(self.client, HOME)
         self.client.get(HOME)
         self.assertEqual(self.reads(self.client, HOME), ([GENERATION_KEY], [], []))
 
     def test_another_worker_reads_the_page_from_the_shared_cache(self):
-        self.client.get(HOME)
-        self.client.get(HOME)
+        ask_until_cached(self.client, HOME)
         _, together, _ = self.reads(Client(), HOME)  # a handler, so a middleware, of its own
         self.assertEqual(len(together), 1)
 
@@ -510,7 +567,7 @@ class WorkerMemoryTests(TestCase):
         # serving its copy longer would show an older page than a neighbour that built it anew.
         caches["default"].clear()  # local-memory caches of one location share one store
         with time_machine.travel(timezone.now(), tick=False) as clock:
-            self.client.get(HOME)
+            ask_until_cached(self.client, HOME)
             self.client.get(HOME)
             clock.shift(timedelta(seconds=58.9))
             self.assertEqual(self.reads(self.client, HOME)[:2], ([GENERATION_KEY], []))
