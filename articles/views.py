@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BooleanField, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect
 from django.template import loader
 from django.urls import reverse
@@ -536,6 +536,16 @@ class SearchView(TeaserPageMixin, PublishedArticleMixin, ListView):
 
 def server_error(request, template_name="500.html"):
     """The 500 page in the site's layout; only settings feed it, since the request may be broken."""
-    template = loader.get_template(template_name)
+    return HttpResponseServerError(error_page(template_name))
+
+
+def bad_request(request, exception=None, template_name="400.html"):
+    """The 400 page in the site's layout, for a request refused before any view reads it (an
+    unknown Host, a null character in the address): words rather than a blank page."""
+    return HttpResponseBadRequest(error_page(template_name))
+
+
+def error_page(template_name):
+    """An error page fed by settings alone: the request it answers may be broken."""
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
-    return HttpResponseServerError(template.render(context))
+    return loader.get_template(template_name).render(context)

@@ -1,8 +1,10 @@
 """Requests refused before any view, middleware or form reads them."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from articles.views import bad_request
 
 
 class RequestLimitsMiddleware:
@@ -22,7 +24,7 @@ class RequestLimitsMiddleware:
         try:
             length = int(meta.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return HttpResponseBadRequest()
+            return bad_request(request)
         if length > settings.MAX_REQUEST_BYTES:
             # Said in words: an editor's form sent with too large a file lands here.
             megabytes = settings.MAX_REQUEST_BYTES // (1024 * 1024)
@@ -32,5 +34,5 @@ class RequestLimitsMiddleware:
             # Django reads no body without a length; browsers always send one with a form.
             return HttpResponse(status=411)
         if any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
-            return HttpResponseBadRequest()
+            return bad_request(request)
         return self.get_response(request)

@@ -19,4 +19,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", media),
     ]
 
+handler400 = "articles.views.bad_request"
 handler500 = "articles.views.server_error"

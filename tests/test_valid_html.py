@@ -96,6 +96,7 @@ class ValidHtmlTests(TestCase):
             ),
             "flat-page": ("/mentions-legales/", 200),
             "not-found": ("/no/such/page/", 404),
+            "bad-request": (search + "?q=a%00b", 400),
         }
 
     def test_every_kind_of_reader_page_is_valid_html(self):
