@@ -545,7 +545,8 @@ def bad_request(request, exception=None, template_name="400.html"):
     return HttpResponseBadRequest(error_page(template_name))
 
 
-def error_page(template_name):
-    """An error page fed by settings alone: the request it answers may be broken."""
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+def error_page(template_name, **details):
+    """An error page fed by settings and its ``details`` alone: the request it answers may
+    be broken."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **details}
     return loader.get_template(template_name).render(context)

@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 
-from articles.views import bad_request
+from articles.views import bad_request, error_page
 
 
 class RequestLimitsMiddleware:
@@ -28,8 +27,7 @@ class RequestLimitsMiddleware:
         if length > settings.MAX_REQUEST_BYTES:
             # Said in words: an editor's form sent with too large a file lands here.
             megabytes = settings.MAX_REQUEST_BYTES // (1024 * 1024)
-            page = {"SITE_NAME": settings.SITE_NAME, "megabytes": megabytes}
-            return HttpResponse(render_to_string("413.html", page), status=413)
+            return HttpResponse(error_page("413.html", megabytes=megabytes), status=413)
         if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
             # Django reads no body without a length; browsers always send one with a form.
             return HttpResponse(status=411)
