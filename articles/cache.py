@@ -266,7 +266,8 @@ def current_generation():
 
 class KeptByGeneration:
     """What ``read()`` returns, kept by each worker while the content generation it was read
-    under is the current one: the menu's sections, which every page shows.
+    under is the current one: the menu's sections, which every page shows, and the sidebar's
+    candidates (articles.views.kept_candidates).
 
     The generation is the one ReaderPageCacheMiddleware read from the shared cache for the
     page being built, so a section added or renamed by any worker shows on the next page

@@ -866,18 +866,19 @@ class Article(SourcedWork):
         except AttributeError:
             return list(self.tags.all())
 
-    def related(self, limit=5, tag_ids=None):
+    def related(self, limit=5, tag_ids=None, candidates=None):
         """Other published articles: pinned ones first, then by tags shared, then by recency.
 
-        One query whatever the number of pins and tags. Tagged candidates are each tag's
-        newest articles (see articles.listings), so the cost does not follow how many articles
-        carry a tag. ``tag_ids``: the article's tags, when known without reading them.
+        Tagged candidates are each tag's newest articles (see articles.listings), so the cost
+        does not follow how many articles carry a tag; with a worker's kept ``candidates``
+        (``listings.TagCandidates``), it is one query for the pins and the chosen articles.
+        ``tag_ids``: the article's tags, when known without reading them.
         """
         if tag_ids is None:
             tag_ids = [tag.pk for tag in self.tag_list]
         deferred = (*NEVER_LOADED, *NOT_IN_TEASERS)
         pinned = getattr(self, "has_pins", True)
-        return listings.related(Article, deferred, self.pk, tag_ids, limit, pinned)
+        return listings.related(Article, deferred, self.pk, tag_ids, limit, pinned, candidates)
 
 
 def known_empty(instance, *relations):

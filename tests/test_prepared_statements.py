@@ -27,16 +27,17 @@ class PreparedStatementTests(TestCase):
             self.client.get(self.article.get_absolute_url())
         statements = self.prepared()
         # The stored page's read and write, the byline and tags (at the first rendering), the
-        # sidebar's ranking, the story thread and the menu's sections; the ORM's statements
-        # (the rest of the first rendering) bind on the client, where a statement takes any
-        # number of parameters, and none of them is prepared.
+        # sidebar's candidates and articles, the story thread and the menu's sections; the
+        # ORM's statements (the rest of the first rendering) bind on the client, where a
+        # statement takes any number of parameters, and none of them is prepared.
         marks = (
             'FROM "articles_section" ORDER BY',
             'JOIN "articles_articleshell"',
             'INSERT INTO "articles_articleshell"',
             'JOIN "articles_article_authors" byline',
             'FROM "taggit_tag" tag',
-            "shared_tags",
+            "newest.tag_id",
+            "AS pinned",
             "previous_id",
         )
         for mark in marks:

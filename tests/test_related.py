@@ -2,7 +2,9 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import TestCase
@@ -144,3 +146,46 @@ class SidebarAtScaleTests(TestCase):
         )
         article = make_article(tags=["Ukraine", "Koursk"])
         self.assertEqual(list(article.related()), [old_two_tags, *crowd[:4]])
+
+
+class KeptCandidatesTests(TestCase):
+    """Each worker keeps its tags' sidebar candidates until the next edit, and no longer."""
+
+    def sidebar(self, article):
+        return self.client.get(article.get_absolute_url()).context["related_articles"]
+
+    def test_an_article_published_since_joins_the_sidebar_at_once(self):
+        article, older = make_article(tags=["Ukraine"]), make_article(tags=["Ukraine"])
+        self.assertEqual(self.sidebar(article), [older])
+        newer = make_article(tags=["Ukraine"])
+        self.assertEqual(self.sidebar(article), [newer, older])
+
+    def test_a_retagged_article_moves_at_once(self):
+        article = make_article(tags=["Ukraine", "Koursk"])
+        newer, older = make_article(tags=["Ukraine"]), make_article(tags=["Ukraine"])
+        older.published_at = newer.published_at - timedelta(days=1)
+        older.save()
+        self.assertEqual(self.sidebar(article), [newer, older])
+        older.tags.add("Koursk")
+        self.assertEqual(self.sidebar(article), [older, newer])
+
+    def test_a_scheduled_article_joins_the_sidebar_when_it_is_due(self):
+        article = make_article(tags=["Ukraine"])
+        scheduled = make_article(tags=["Ukraine"], published_at=timezone.now() + timedelta(hours=1))
+        self.assertEqual(self.sidebar(article), [])
+        # No edit renews the content generation: the tag's candidates lapse when it is due.
+        with time_machine.travel(timezone.now() + timedelta(hours=2)):
+            self.assertEqual(self.sidebar(article), [scheduled])
+
+    def test_a_worker_keeps_a_bounded_number_of_tags_and_candidates(self):
+        candidates = listings.TagCandidates()
+        articles = [make_article(tags=[f"Tag {i}"]) for i in range(3)]
+        tag_ids = [article.tag_list[0].pk for article in articles]
+        with patch.object(listings, "KEPT_TAGS", 2):
+            for tag_id in tag_ids:
+                candidates.ranked(0, [tag_id], 5, timezone.now())
+        self.assertEqual(list(candidates.tags), tag_ids[2:])
+        self.assertEqual(list(candidates.articles), [articles[2].pk])
+        with patch.object(listings, "KEPT_CANDIDATES", 1):
+            candidates.ranked(0, tag_ids[:1], 5, timezone.now())
+        self.assertEqual(list(candidates.tags), tag_ids[:1])

@@ -8,7 +8,8 @@ how many articles carry a tag (41,626 for the biggest of a 100,000-article archi
   article's ranking at write time: publishing one article in a big tag would change the
   sidebars of thousands of others, and scheduled articles appear without any save to do it.
   The price is that an old article whose shared tags are all popular may be left out for
-  newer ones; a rare tag's articles are all candidates.
+  newer ones; a rare tag's articles are all candidates. Each worker keeps the candidates it
+  read until the next edit (TagCandidates), and ranks them in Python.
 - tag counts ("most covered", tag pages and feeds) are kept at write time for every article
   with the published status, and the few still scheduled are subtracted when read.
 - tag and author pages read one page of article ids from the index (see articles.paging).
@@ -21,6 +22,7 @@ The tables are derived, as the search index is: signals (articles.listings.signa
 in step with every save, and rebuild() remakes them after bulk writes that skip signals.
 """
 
+import heapq
 from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -45,6 +47,10 @@ from articles.listings.models import (
 
 # How many of each tag's newest articles the sidebar ranks.
 CANDIDATES_PER_TAG = 100
+# How many tags, and candidates of them, a worker keeps at most (TagCandidates): the 23,737
+# candidates of the 300 tags of a generated 100,000-article archive took 13 MB.
+KEPT_TAGS = 5_000
+KEPT_CANDIDATES = 25_000
 PUBLISHED = anchors.PUBLISHED
 # Later than any publication time, and within reach of any time zone's conversion.
 END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
@@ -373,32 +379,34 @@ def used_authors(limit):
 
 
 def recent(listing, column):
-    """SQL: the article ids and publication times of the ``listing`` rows whose ``column`` is
-    the first parameter, published by the second, newest first, as many as the third: a
-    bounded read, backwards, of the listing's (column, published_at, article_id) index."""
+    """SQL: the ``column``, article ids and publication times of the ``listing`` rows whose
+    ``column`` is the first parameter, published by the second, newest first, as many as the
+    third: a bounded read, backwards, of the listing's (column, published_at, article_id)
+    index."""
     quote = connection.ops.quote_name
     return (
-        f"SELECT article_id, published_at FROM {quote(listing._meta.db_table)} "
+        f"SELECT {quote(column)}, article_id, published_at FROM {quote(listing._meta.db_table)} "
         f"WHERE {quote(column)} = %s AND published_at <= %s "
         "ORDER BY published_at DESC, article_id DESC LIMIT %s"
     )
 
 
-def related(model, deferred, article_id, tag_ids, limit, pinned=True):
+def related(model, deferred, article_id, tag_ids, limit, pinned=True, candidates=None):
     """The published articles (``model``, without the ``deferred`` fields) beside the article
     ``article_id``: those it pins first (when ``pinned`` says it has any), newest first, then
-    those sharing most of these tags, then newest. One query, which ranks each tag's
-    CANDIDATES_PER_TAG newest articles and no others.
+    those sharing most of these tags, then newest, ranked among each tag's CANDIDATES_PER_TAG
+    newest articles and no others (``candidates``: a worker's ``TagCandidates``, or read afresh).
 
-    Written out as SQL: the ORM took longer to build this query than the database took to run
-    it, on every article page; the pins had a query of their own, which cost a page with pins
-    3 ms more on PostgreSQL. The candidates are ranked in the listing index alone (it holds
-    the publication time); only the ``limit`` chosen are read from the article table. The
-    listing holds published articles only; the article table's own rule (``published()``) is
-    checked again on the rows read.
+    Then one statement reads the pins and the chosen candidates. The article table's own rule
+    (``published()``) is checked again on the rows read.
     """
+    now = timezone.now()
+    if candidates is None:
+        candidates = TagCandidates()
+    ranked = candidates.ranked(article_id, tag_ids, limit, now) if tag_ids else []
+    if not ranked and not pinned:
+        return []
     quote = connection.ops.quote_name
-    listing = quote(TagListing._meta.db_table)
     table = quote(model._meta.db_table)
     pins = model.pinned_related.through._meta
     pin_table = quote(pins.db_table)
@@ -409,55 +417,133 @@ def related(model, deferred, article_id, tag_ids, limit, pinned=True):
     published_at = f"{table}.{quote(model._meta.get_field('published_at').column)}"
     status = f"{table}.{quote(model._meta.get_field('status').column)}"
     is_published = f"{status} = %s AND {published_at} <= %s"
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    published = [model.Status.PUBLISHED, now]
-    # Each ranked candidate: whether pinned, how many of the tags it shares, when published.
+    published = [model.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
+    columns = rows.columns(model, table, deferred)
     branches, params = [], []
     if pinned:
         branches.append(
-            f"SELECT {pin_to} AS article_id, 1 AS pinned, 0 AS shared_tags, "
-            f"{published_at} AS published_at FROM {pin_table} "
+            f"SELECT {columns}, 1 AS pinned FROM {pin_table} "
             f"INNER JOIN {table} ON {article_pk} = {pin_to} "
             f"WHERE {pin_from} = %s AND {is_published}"
         )
         params += [article_id, *published]
-    if tag_ids:
-        in_tags = ", ".join(["%s"] * len(tag_ids))
-        newest_of_each_tag = " UNION ALL ".join(
-            f"SELECT article_id, published_at FROM ({recent(TagListing, 'tag_id')}) tag_{n}"
-            for n in range(len(tag_ids))
-        )
-        # Each candidate's shared tags are counted by looking its own few up (a correlated
-        # subquery), never by reading these tags' listings whole: joined instead, PostgreSQL
-        # chose to scan every article of the article's tags, so a page cost more the more
-        # articles its tags carry.
-        shared_tags = (
-            f"SELECT COUNT(*) FROM {listing} shared WHERE shared.article_id = "
-            f"candidate.article_id AND shared.tag_id IN ({in_tags})"
-        )
-        not_pinned = (
-            f" AND article_id NOT IN (SELECT {pin_to} FROM {pin_table} WHERE {pin_from} = %s)"
-            if pinned
-            else ""
-        )
+    if ranked:
+        chosen = ", ".join(["%s"] * len(ranked))
         branches.append(
-            f"SELECT article_id, 0 AS pinned, ({shared_tags}) AS shared_tags, published_at "
-            f"FROM (SELECT DISTINCT article_id, published_at FROM ({newest_of_each_tag}) newest) "
-            f"candidate WHERE article_id <> %s{not_pinned}"
+            f"SELECT {columns}, 0 AS pinned FROM {table} "
+            f"WHERE {article_pk} IN ({chosen}) AND {is_published}"
         )
-        candidates = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
-        params += [*tag_ids, *candidates, article_id, *([article_id] if pinned else [])]
-    if not branches:
-        return []
-    order = "pinned DESC, shared_tags DESC, published_at DESC, article_id DESC"
-    ranked = f"SELECT * FROM ({' UNION ALL '.join(branches)}) ranked ORDER BY {order} LIMIT %s"
+        params += [*(candidate for _, _, candidate in ranked), *published]
+    found = rows.objects(
+        model, " UNION ALL ".join(branches), params, model.objects.db, deferred, extra=["pinned"]
+    )
+    pinned_articles = sorted(
+        (article for article in found if article.pinned),
+        key=lambda article: (article.published_at, article.pk),
+        reverse=True,
+    )
+    by_id = {article.pk: article for article in found if not article.pinned}
+    shown = {article.pk for article in pinned_articles}
+    result = pinned_articles
+    result += [
+        by_id[candidate]
+        for _, _, candidate in ranked
+        if candidate in by_id and candidate not in shown
+    ]
+    return result[:limit]
+
+
+class TagCandidates:
+    """What the sidebar ranks: each tag's CANDIDATES_PER_TAG newest published articles, with
+    their publication times and tags. The tags a page needs that are not here yet are read in
+    one statement (``candidate_rows()``).
+
+    Each worker keeps one under the content generation of the page being built
+    (``articles.views.kept_candidates``), which every publication, unpublication, retagging
+    and deletion renews, and a tag's candidates only until its next scheduled article is
+    due. A page of the long tail then reads its few chosen articles by id, not the taggings
+    of a few hundred candidates: the busiest tags, whose candidates cost most to read, are
+    those most pages share. Past KEPT_TAGS tags or KEPT_CANDIDATES candidates, a worker
+    begins again with none.
+    """
+
+    def __init__(self):
+        self.tags = {}  # tag id: (its candidates' ids, when its next scheduled one is due)
+        self.articles = {}  # candidate id: (its publication time, its tags' ids)
+
+    def ranked(self, article_id, tag_ids, limit, now):
+        """The ``limit`` best (tags shared, publication time, id) of the candidates of
+        ``tag_ids`` but the article ``article_id``: most tags shared first, then newest."""
+        tags, articles = self.read(tag_ids, now)
+        wanted = frozenset(tag_ids)
+        candidates = {candidate for tag_id in tag_ids for candidate in tags[tag_id][0]}
+        candidates.discard(article_id)
+        return heapq.nlargest(
+            limit,
+            (
+                (len(articles[candidate][1] & wanted), articles[candidate][0], candidate)
+                for candidate in candidates
+            ),
+        )
+
+    def read(self, tag_ids, now):
+        """The kept tags and candidates, those of ``tag_ids`` read first where missing or
+        due. Replaced whole when full: a thread ranking meanwhile keeps the ones it had."""
+        tags, articles = self.tags, self.articles
+        missing = [
+            tag_id
+            for tag_id in tag_ids
+            if tag_id not in tags or (tags[tag_id][1] is not None and tags[tag_id][1] <= now)
+        ]
+        if not missing:
+            return tags, articles
+        if len(tags) >= KEPT_TAGS or len(articles) >= KEPT_CANDIDATES:
+            tags, articles = self.tags, self.articles = {}, {}
+        found, due, tags_of = {tag_id: set() for tag_id in missing}, {}, {}
+        for tag_id, candidate, published_at, its_tag in candidate_rows(missing, now):
+            if candidate is None:
+                due[tag_id] = published_at
+            else:
+                found[tag_id].add(candidate)
+                tags_of.setdefault(candidate, (published_at, set()))[1].add(its_tag)
+        for candidate, (published_at, its_tags) in tags_of.items():
+            articles[candidate] = (published_at, frozenset(its_tags))
+        for tag_id, candidates in found.items():
+            tags[tag_id] = (tuple(candidates), due.get(tag_id))
+        return tags, articles
+
+
+def candidate_rows(tag_ids, now):
+    """Rows of (tag id, candidate id, its publication time, one of its tags' ids) for each of
+    the CANDIDATES_PER_TAG newest articles published by ``now`` of each tag, then (tag id,
+    None, when its next scheduled article is due, None) for the tags that have one. One
+    statement: each tag's candidates a bounded read, backwards, of the (tag, published_at,
+    article) index, their tags read through (article, tag)."""
+    listing = connection.ops.quote_name(TagListing._meta.db_table)
+    newest = " UNION ALL ".join(
+        f"SELECT * FROM ({recent(TagListing, 'tag_id')}) tag_{n}" for n in range(len(tag_ids))
+    )
+    in_tags = ", ".join(["%s"] * len(tag_ids))
     sql = (
-        f"SELECT {rows.columns(model, table, deferred)}, chosen.pinned, chosen.shared_tags "
-        f"FROM ({ranked}) chosen INNER JOIN {table} ON {article_pk} = chosen.article_id "
-        f"WHERE {is_published} ORDER BY "
-        + ", ".join(f"chosen.{term}" for term in order.split(", "))
+        "SELECT newest.tag_id, newest.article_id, newest.published_at, its.tag_id "
+        f"FROM ({newest}) newest INNER JOIN {listing} its ON its.article_id = newest.article_id "
+        # The end of each tag's range of the same index; closed, so that a prepared
+        # statement's generic plan reads it there too (see scheduled_taggings()).
+        f"UNION ALL SELECT tag_id, NULL, MIN(published_at), NULL FROM {listing} "
+        f"WHERE tag_id IN ({in_tags}) AND published_at > %s AND published_at < %s "
+        "GROUP BY tag_id"
     )
-    params += [limit, *published]
-    return rows.objects(
-        model, sql, params, model.objects.db, deferred, extra=["pinned", "shared_tags"]
-    )
+    now, end = (connection.ops.adapt_datetimefield_value(time) for time in (now, END_OF_TIME))
+    params = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
+    with rows.cursor(TagListing.objects.db) as cursor:
+        cursor.execute(sql, [*params, *tag_ids, now, end])
+        found = cursor.fetchall()
+    # As the ORM reads the column (SQLite keeps text, or none of its type past MIN()).
+    field = TagListing._meta.get_field("published_at")
+    converters = rows.column_converters(connection, field.get_col(TagListing._meta.db_table))
+    for converter in converters:
+        found = [
+            (tag_id, candidate, converter(published_at, field, connection), its_tag)
+            for tag_id, candidate, published_at, its_tag in found
+        ]
+    return found
