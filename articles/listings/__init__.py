@@ -502,7 +502,7 @@ class TagCandidates:
         found, due, tags_of = {tag_id: set() for tag_id in missing}, {}, {}
         for tag_id, candidate, published_at, its_tag in candidate_rows(missing, now):
             if candidate is None:
-                due[tag_id] = published_at
+                due[tag_id] = database_time(published_at)
             else:
                 found[tag_id].add(candidate)
                 tags_of.setdefault(candidate, (published_at, set()))[1].add(its_tag)
@@ -537,13 +537,15 @@ def candidate_rows(tag_ids, now):
     params = [value for tag_id in tag_ids for value in (tag_id, now, CANDIDATES_PER_TAG)]
     with rows.cursor(TagListing.objects.db) as cursor:
         cursor.execute(sql, [*params, *tag_ids, now, end])
-        found = cursor.fetchall()
-    # As the ORM reads the column (SQLite keeps text, or none of its type past MIN()).
+        # The candidates' times as the database gives them, ranked among themselves as its
+        # ORDER BY would: converted, they had cost as much as the statement (SQLite).
+        return cursor.fetchall()
+
+
+def database_time(value):
+    """A publication time read by a cursor, as the ORM would read it: SQLite gives naive
+    times, or text past MIN()."""
     field = TagListing._meta.get_field("published_at")
-    converters = rows.column_converters(connection, field.get_col(TagListing._meta.db_table))
-    for converter in converters:
-        found = [
-            (tag_id, candidate, converter(published_at, field, connection), its_tag)
-            for tag_id, candidate, published_at, its_tag in found
-        ]
-    return found
+    for converter in rows.column_converters(connection, field.get_col(field.model._meta.db_table)):
+        value = converter(value, field, connection)
+    return value
