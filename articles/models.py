@@ -227,17 +227,8 @@ def prefetch_bylines(articles):
     and those cost 0.34 ms for an article page and 0.78 ms for a feed's 30 articles, where
     the statement ran in 0.07.
     """
-    quote = connection.ops.quote_name
-    through = Article.authors.through
-    article = f"byline.{quote(through._meta.get_field('article').column)}"
-    author = f"byline.{quote(through._meta.get_field('author').column)}"
-    pk = f"author.{quote(Author._meta.pk.column)}"
-    sql = (
-        f"SELECT {rows.columns(Author, 'author')}, {article} "
-        f"FROM {quote(Author._meta.db_table)} author "
-        f"INNER JOIN {quote(through._meta.db_table)} byline ON {author} = {pk} "
-        f"WHERE {article} IN ({{ids}}) ORDER BY author.{quote('name')}, {pk}"
-    )
+    owner, tables, order = bylines_sql()
+    sql = f"SELECT {rows.columns(Author, 'author')}, {owner} {tables} ORDER BY {', '.join(order)}"
     return rows.prefetch(articles, "prefetched_authors", Author, sql)
 
 
@@ -249,6 +240,67 @@ def prefetch_tags(articles):
     manager, building the query and a queryset for each article cost an article page 1.8 ms;
     read through raw(), 0.5 ms on PostgreSQL, where the prepared statement takes 0.2.
     """
+    owner, tables, order, params = tags_sql()
+    sql = f"SELECT {rows.columns(Tag, 'tag')}, {owner} {tables} ORDER BY {order}"
+    return rows.prefetch(articles, "prefetched_tags", Tag, sql, params)
+
+
+def prefetch_bylines_and_tags(articles):
+    """``prefetch_bylines()`` and ``prefetch_tags()`` in one statement, each row an author or
+    a tag beside the other's NULLs: a round trip less for an article page built whole, which
+    its sidebar's candidates took one more for (articles.listings.TagCandidates)."""
+    authors, tags = rows.columns(Author, "author"), rows.columns(Tag, "tag")
+    author_nulls, tag_nulls = (
+        ", ".join(["NULL"] * len(rows.loaded(model))) for model in (Author, Tag)
+    )
+    author_owner, author_tables, (author_name, author_pk) = bylines_sql()
+    tag_owner, tag_tables, tag_order, params = tags_sql()
+    sql = (
+        f"SELECT {authors}, {tag_nulls}, {author_owner}, 0 AS kind, {author_name} AS sort_name, "
+        f"{author_pk} AS sort_id {author_tables} "
+        f"UNION ALL SELECT {author_nulls}, {tags}, {tag_owner}, 1, '', {tag_order} "
+        f"{tag_tables} ORDER BY kind, sort_name, sort_id"
+    )
+    found = {}
+    for article in articles:
+        article.prefetched_authors, article.prefetched_tags = [], []
+        found.setdefault(article.pk, []).append(article)
+    if not found:
+        return articles
+    ids = ", ".join(["%s"] * len(found))
+    params = [*found, *params, *found]
+    using = Article.objects.db
+    with rows.cursor(using) as cursor:
+        cursor.execute(sql.format(ids=ids), params)
+        for row in cursor.fetchall():
+            (author, tag), (owner, *_) = rows.split(row, using, (Author, ()), (Tag, ()))
+            for article in found[owner]:
+                if author is not None:
+                    article.prefetched_authors.append(author)
+                else:
+                    article.prefetched_tags.append(tag)
+    return articles
+
+
+def bylines_sql():
+    """The parts of ``prefetch_bylines()``'s statement: the article's id, the tables and
+    conditions (the articles' ids where it says ``{ids}``), the columns it is ordered by."""
+    quote = connection.ops.quote_name
+    through = Article.authors.through
+    article = f"byline.{quote(through._meta.get_field('article').column)}"
+    author = f"byline.{quote(through._meta.get_field('author').column)}"
+    pk = f"author.{quote(Author._meta.pk.column)}"
+    tables = (
+        f"FROM {quote(Author._meta.db_table)} author "
+        f"INNER JOIN {quote(through._meta.db_table)} byline ON {author} = {pk} "
+        f"WHERE {article} IN ({{ids}})"
+    )
+    return article, tables, (f"author.{quote('name')}", pk)
+
+
+def tags_sql():
+    """The parts of ``prefetch_tags()``'s statement: the article's id, the tables and
+    conditions (the articles' ids where it says ``{ids}``), the order, the parameters."""
     quote = connection.ops.quote_name
     through = Article.tags.through
     items, types = quote(through._meta.db_table), quote(ContentType._meta.db_table)
@@ -256,17 +308,16 @@ def prefetch_tags(articles):
     def item(name):
         return f"item.{quote(through._meta.get_field(name).column)}"
 
-    sql = (
-        f"SELECT {rows.columns(Tag, 'tag')}, {item('object_id')} "
+    tables = (
         f"FROM {quote(Tag._meta.db_table)} tag "
         f"INNER JOIN {items} item ON {item('tag')} = tag.{quote(Tag._meta.pk.column)} "
         f"INNER JOIN {types} content_type "
         f"ON {item('content_type')} = content_type.{quote('id')} "
         f"WHERE content_type.{quote('app_label')} = %s AND content_type.{quote('model')} = %s "
-        f"AND {item('object_id')} IN ({{ids}}) ORDER BY {item('id')}"
+        f"AND {item('object_id')} IN ({{ids}})"
     )
     params = [Article._meta.app_label, Article._meta.model_name]
-    return rows.prefetch(articles, "prefetched_tags", Tag, sql, params)
+    return item("object_id"), tables, item("id"), params
 
 
 class ArticleQuerySet(models.QuerySet):

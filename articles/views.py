@@ -43,6 +43,7 @@ from articles.models import (
     TagListing,
     known_empty,
     prefetch_bylines,
+    prefetch_bylines_and_tags,
     prefetch_tags,
 )
 from articles.paging import CountedArticles
@@ -279,7 +280,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
         self.stored_page = shells.stored(article) if self.from_shell else None
         if self.stored_page:
             return article  # what the stored page shows is not read again
-        prefetch_tags(prefetch_bylines([article]))
+        prefetch_bylines_and_tags([article])
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         else:

@@ -150,13 +150,13 @@ class ArticlePageQueryTests(TestCase):
 
     # The article (with its section, and flags telling whether it has pins, corrections,
     # stories, places or live coverage: none here, so none of these is read), its authors and
-    # tags, its tags' sidebar candidates (the first page of a content generation that needs
-    # them), the sidebar's articles (pinned and tagged alike); the menu's sections are the
-    # worker's, kept. Then the page is stored (an INSERT, in a savepoint inside a test's
-    # transaction). The next time the page is built, after an edit elsewhere (see
-    # test_stored_pages): the article with its stored page, the candidates, the sidebar's
-    # articles.
-    def assert_page_queries(self, article, expected=5, stored=3):
+    # tags (in one statement), its tags' sidebar candidates (the first page of a content
+    # generation that needs them), the sidebar's articles (pinned and tagged alike); the
+    # menu's sections are the worker's, kept. Then the page is stored (an INSERT, in a
+    # savepoint inside a test's transaction). The next time the page is built, after an
+    # edit elsewhere (see test_stored_pages): the article with its stored page, the
+    # candidates, the sidebar's articles.
+    def assert_page_queries(self, article, expected=4, stored=3):
         keep_menu(self.client)
         with self.assertNumQueries(expected + STORING):
             response = self.client.get(article.get_absolute_url())
@@ -171,7 +171,7 @@ class ArticlePageQueryTests(TestCase):
         # No other article carries its tag: the sidebar has no article to read.
         self.assert_page_queries(
             make_article(hero_image=upload, hero_alt="Une photo", tags=["Ukraine"]),
-            expected=4,
+            expected=3,
             stored=2,
         )
 
@@ -196,16 +196,16 @@ class ArticlePageQueryTests(TestCase):
         make_article(tags=["Ukraine"])
         for i in range(3):
             Correction.objects.create(article=article, text=f"Correction {i}.")
-        # Those five, then the corrections, which the flags say are there; the pins come
+        # Those four, then the corrections, which the flags say are there; the pins come
         # with the sidebar's tagged articles, from the stored page as at the first visit.
-        self.assert_page_queries(article, expected=6)
+        self.assert_page_queries(article, expected=5)
 
     def test_the_next_page_sharing_a_tag_reads_only_the_sidebars_articles(self):
         first, second = make_article(tags=["Ukraine"]), make_article(tags=["Ukraine"])
         keep_menu(self.client)
         self.client.get(first.get_absolute_url())
         # Until the next edit, this worker ranks the tag's candidates it read for the first.
-        with self.assertNumQueries(4 + STORING):
+        with self.assertNumQueries(3 + STORING):
             response = self.client.get(second.get_absolute_url())
         self.assertEqual(response.context["related_articles"], [first])
 

@@ -202,11 +202,11 @@ class LivePageQueryTests(TestCase):
         # The article page's queries, the page stored (see test_article_page): its own row
         # says it is not live.
         article = make_article(tags=["Ukraine"])
-        with self.assertNumQueries(5 + STORING):
+        with self.assertNumQueries(4 + STORING):
             self.client.get(article.get_absolute_url())
 
     def test_a_live_article_costs_the_same_however_many_updates_it_has(self):
-        # Those five, the sidebar's articles (another article shares its tag), then its
+        # Those four, the sidebar's articles (another article shares its tag), then its
         # coverage, its latest updates and its key events.
         make_article(tags=["Ukraine"])
         for size in (3, 3 * PAGE_SIZE):
@@ -214,7 +214,7 @@ class LivePageQueryTests(TestCase):
                 coverage = make_live(article=make_article(tags=["Ukraine"]))
                 for n in range(size):
                     post_update(coverage, author=make_author(), is_key=n % 10 == 0)
-                with self.assertNumQueries(9):
+                with self.assertNumQueries(8):
                     response = self.client.get(coverage.article.get_absolute_url())
                 self.assertEqual(len(update_ids(response)), min(size, PAGE_SIZE))
 

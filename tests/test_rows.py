@@ -7,8 +7,15 @@ from django.db import connection
 from django.test import TestCase
 
 from articles import rows
-from articles.models import NEVER_LOADED, NOT_IN_TEASERS, Article
-from tests.factories import jpeg_upload, make_article
+from articles.models import (
+    NEVER_LOADED,
+    NOT_IN_TEASERS,
+    Article,
+    prefetch_bylines,
+    prefetch_bylines_and_tags,
+    prefetch_tags,
+)
+from tests.factories import jpeg_upload, make_article, make_author
 
 TEASER_DEFERRED = (*NEVER_LOADED, *NOT_IN_TEASERS)
 
@@ -22,6 +29,11 @@ def read_written_out(article):
 
 def values(instance):
     return {name: value for name, value in vars(instance).items() if name != "_state"}
+
+
+def fields(instance):
+    """An instance's field values alone (a prefetch also notes the row's article)."""
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
 
 
 class InstanceTests(TestCase):
@@ -66,3 +78,24 @@ class TimeTests(TestCase):
 
         self.assertTrue(issubclass(loader, rows.TimestamptzLoader))
         self.assertIs(loader.timezone, connection.timezone)
+
+
+class BylinesAndTagsTests(TestCase):
+    def test_read_together_they_are_those_read_apart_in_the_same_order(self):
+        authors = [make_author(name=name) for name in ("Zoé Martin", "Anne Roy", "Marc Dubois")]
+        tags = ["Ukraine", "Donbass", "Artillerie", "OTAN"]
+        make_article(authors=authors, tags=tags)
+        make_article(tags=tags[:1])
+        together = prefetch_bylines_and_tags(list(Article.objects.all()))
+        apart = prefetch_tags(prefetch_bylines(list(Article.objects.all())))
+        for read_together, read_apart in zip(together, apart, strict=True):
+            for name in ("byline", "tag_list"):
+                self.assertEqual(
+                    [fields(instance) for instance in getattr(read_together, name)],
+                    [fields(instance) for instance in getattr(read_apart, name)],
+                )
+        by_authors = next(article for article in together if len(article.byline) == 3)
+        self.assertEqual(
+            [author.name for author in by_authors.byline], ["Anne Roy", "Marc Dubois", "Zoé Martin"]
+        )
+        self.assertEqual([tag.name for tag in by_authors.tag_list], tags)

@@ -107,10 +107,10 @@ class StoredPageTests(TestCase):
         renew.assert_not_called()
 
     def test_reading_the_stored_page_costs_the_article_the_sidebar_and_the_menu(self):
-        # The article with its flags, its authors, tags and places, the sidebar's candidates
-        # and articles; the page is stored; its fresh parts: the menu, the story thread (its
-        # stories with the pieces either side).
-        with self.assertNumQueries(8 + STORING):
+        # The article with its flags, its authors and tags (one statement), its places, the
+        # sidebar's candidates and articles; the page is stored; its fresh parts: the menu,
+        # the story thread (its stories with the pieces either side).
+        with self.assertNumQueries(7 + STORING):
             self.page()
         # The article with its stored page and flags, the sidebar's articles (its tags are
         # stored with the page, their candidates kept until the next edit), the menu, the

@@ -97,7 +97,7 @@ class InThisThreadTests(TestCase):
         self.assertNotContains(response, "Dans ce fil")
 
     def test_query_count_does_not_grow_with_the_story(self):
-        # The article page's six queries (see test_article_page, with the menu's), those
+        # The article page's five queries (see test_article_page, with the menu's), those
         # storing it, then its stories with the pieces either side, in one.
         for size in (3, 60):
             with self.subTest(size=size):
@@ -106,7 +106,7 @@ class InThisThreadTests(TestCase):
                     for i in range(size)
                 ]
                 make_story(articles=articles)
-                with self.assertNumQueries(7 + STORING):
+                with self.assertNumQueries(6 + STORING):
                     response = self.client.get(articles[1].get_absolute_url())
                 self.assertContains(response, "Dans ce fil")
 
