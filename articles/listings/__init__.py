@@ -481,7 +481,11 @@ class TagCandidates:
         return heapq.nlargest(
             limit,
             (
-                (len(articles[candidate][1] & wanted), articles[candidate][0], candidate)
+                (
+                    sum(map(wanted.__contains__, articles[candidate][1])),
+                    articles[candidate][0],
+                    candidate,
+                )
                 for candidate in candidates
             ),
         )
@@ -499,24 +503,25 @@ class TagCandidates:
             return tags, articles
         if len(tags) >= KEPT_TAGS or len(articles) >= KEPT_CANDIDATES:
             tags, articles = self.tags, self.articles = {}, {}
-        found, due, tags_of = {tag_id: set() for tag_id in missing}, {}, {}
-        for tag_id, candidate, published_at, its_tag in candidate_rows(missing, now):
+        found, due = {tag_id: [] for tag_id in missing}, {}
+        for tag_id, candidate, published_at, its_tags in candidate_rows(missing, now):
             if candidate is None:
                 due[tag_id] = database_time(published_at)
             else:
-                found[tag_id].add(candidate)
-                tags_of.setdefault(candidate, (published_at, set()))[1].add(its_tag)
-        for candidate, (published_at, its_tags) in tags_of.items():
-            articles[candidate] = (published_at, frozenset(its_tags))
+                found[tag_id].append(candidate)
+                if candidate not in articles:
+                    # Tuples of ints and times, which the garbage collector stops tracking:
+                    # sets would have it walk every kept candidate again at each full pass.
+                    articles[candidate] = (published_at, tuple(tag_ids_of(its_tags)))
         for tag_id, candidates in found.items():
             tags[tag_id] = (tuple(candidates), due.get(tag_id))
         return tags, articles
 
 
 def candidate_rows(tag_ids, now):
-    """Rows of (tag id, candidate id, its publication time, one of its tags' ids) for each of
-    the CANDIDATES_PER_TAG newest articles published by ``now`` of each tag, then (tag id,
-    None, when its next scheduled article is due, None) for the tags that have one. One
+    """Rows of (tag id, candidate id, its publication time, its tags' ids: ``tag_ids_of()``)
+    for each of the CANDIDATES_PER_TAG newest articles published by ``now`` of each tag, then
+    (tag id, None, when its next scheduled article is due, None) for the tags that have one. One
     statement: each tag's candidates a bounded read, backwards, of the (tag, published_at,
     article) index, their tags read through (article, tag)."""
     listing = connection.ops.quote_name(TagListing._meta.db_table)
@@ -524,9 +529,13 @@ def candidate_rows(tag_ids, now):
         f"SELECT * FROM ({recent(TagListing, 'tag_id')}) tag_{n}" for n in range(len(tag_ids))
     )
     in_tags = ", ".join(["%s"] * len(tag_ids))
+    # Each candidate's tags in one value: a row each, not one per tagging (over a thousand for
+    # four big tags), read in half the time on PostgreSQL.
+    aggregate = "array_agg" if connection.vendor == "postgresql" else "group_concat"
     sql = (
-        "SELECT newest.tag_id, newest.article_id, newest.published_at, its.tag_id "
+        f"SELECT newest.tag_id, newest.article_id, newest.published_at, {aggregate}(its.tag_id) "
         f"FROM ({newest}) newest INNER JOIN {listing} its ON its.article_id = newest.article_id "
+        "GROUP BY newest.tag_id, newest.article_id, newest.published_at "
         # The end of each tag's range of the same index; closed, so that a prepared
         # statement's generic plan reads it there too (see scheduled_taggings()).
         f"UNION ALL SELECT tag_id, NULL, MIN(published_at), NULL FROM {listing} "
@@ -540,6 +549,11 @@ def candidate_rows(tag_ids, now):
         # The candidates' times as the database gives them, ranked among themselves as its
         # ORDER BY would: converted, they had cost as much as the statement (SQLite).
         return cursor.fetchall()
+
+
+def tag_ids_of(aggregated):
+    """The tag ids of a candidate's row: a list on PostgreSQL, text on SQLite."""
+    return aggregated if isinstance(aggregated, list) else map(int, aggregated.split(","))
 
 
 def database_time(value):
