@@ -189,3 +189,8 @@ class KeptCandidatesTests(TestCase):
         with patch.object(listings, "KEPT_CANDIDATES", 1):
             candidates.ranked(0, tag_ids[:1], 5, timezone.now())
         self.assertEqual(list(candidates.tags), tag_ids[:1])
+        # Full again: a page needing a kept tag and a new one reads both afresh.
+        with patch.object(listings, "KEPT_TAGS", 1):
+            ranked = candidates.ranked(0, tag_ids[:2], 5, timezone.now())
+        self.assertEqual(list(candidates.tags), tag_ids[:2])
+        self.assertEqual({pk for _, _, pk in ranked}, {articles[0].pk, articles[1].pk})

@@ -428,10 +428,10 @@ def related(model, deferred, article_id, tag_ids, limit, pinned=True, candidates
         )
         params += [article_id, *published]
     if ranked:
-        chosen = ", ".join(["%s"] * len(ranked))
+        marks = ", ".join(["%s"] * len(ranked))
         branches.append(
             f"SELECT {columns}, 0 AS pinned FROM {table} "
-            f"WHERE {article_pk} IN ({chosen}) AND {is_published}"
+            f"WHERE {article_pk} IN ({marks}) AND {is_published}"
         )
         params += [*(candidate for _, _, candidate in ranked), *published]
     found = rows.objects(
@@ -444,13 +444,8 @@ def related(model, deferred, article_id, tag_ids, limit, pinned=True, candidates
     )
     by_id = {article.pk: article for article in found if not article.pinned}
     shown = {article.pk for article in pinned_articles}
-    result = pinned_articles
-    result += [
-        by_id[candidate]
-        for _, _, candidate in ranked
-        if candidate in by_id and candidate not in shown
-    ]
-    return result[:limit]
+    chosen = [by_id[pk] for _, _, pk in ranked if pk in by_id and pk not in shown]
+    return [*pinned_articles, *chosen][:limit]
 
 
 class TagCandidates:
@@ -503,6 +498,7 @@ class TagCandidates:
             return tags, articles
         if len(tags) >= KEPT_TAGS or len(articles) >= KEPT_CANDIDATES:
             tags, articles = self.tags, self.articles = {}, {}
+            missing = list(tag_ids)
         found, due = {tag_id: [] for tag_id in missing}, {}
         for tag_id, candidate, published_at, its_tags in candidate_rows(missing, now):
             if candidate is None:
