@@ -229,7 +229,7 @@ def prefetch_bylines(articles):
     """
     owner, tables, order = bylines_sql()
     sql = f"SELECT {rows.columns(Author, 'author')}, {owner} {tables} ORDER BY {', '.join(order)}"
-    return rows.prefetch(articles, "prefetched_authors", Author, sql)
+    return rows.prefetch(articles, [("prefetched_authors", Author)], sql)
 
 
 def prefetch_tags(articles):
@@ -242,7 +242,7 @@ def prefetch_tags(articles):
     """
     owner, tables, order, params = tags_sql()
     sql = f"SELECT {rows.columns(Tag, 'tag')}, {owner} {tables} ORDER BY {order}"
-    return rows.prefetch(articles, "prefetched_tags", Tag, sql, params)
+    return rows.prefetch(articles, [("prefetched_tags", Tag)], sql, params)
 
 
 def prefetch_bylines_and_tags(articles):
@@ -255,31 +255,15 @@ def prefetch_bylines_and_tags(articles):
     )
     author_owner, author_tables, (author_name, author_pk) = bylines_sql()
     tag_owner, tag_tables, tag_order, params = tags_sql()
+    # The tags' branch first: its parameters come before the ids (rows.prefetch()).
     sql = (
-        f"SELECT {authors}, {tag_nulls}, {author_owner}, 0 AS kind, {author_name} AS sort_name, "
-        f"{author_pk} AS sort_id {author_tables} "
-        f"UNION ALL SELECT {author_nulls}, {tags}, {tag_owner}, 1, '', {tag_order} "
-        f"{tag_tables} ORDER BY kind, sort_name, sort_id"
+        f"SELECT {author_nulls}, {tags}, {tag_owner}, 1 AS kind, '' AS sort_name, "
+        f"{tag_order} AS sort_id {tag_tables} "
+        f"UNION ALL SELECT {authors}, {tag_nulls}, {author_owner}, 0, {author_name}, "
+        f"{author_pk} {author_tables} ORDER BY kind, sort_name, sort_id"
     )
-    found = {}
-    for article in articles:
-        article.prefetched_authors, article.prefetched_tags = [], []
-        found.setdefault(article.pk, []).append(article)
-    if not found:
-        return articles
-    ids = ", ".join(["%s"] * len(found))
-    params = [*found, *params, *found]
-    using = Article.objects.db
-    with rows.cursor(using) as cursor:
-        cursor.execute(sql.format(ids=ids), params)
-        for row in cursor.fetchall():
-            (author, tag), (owner, *_) = rows.split(row, using, (Author, ()), (Tag, ()))
-            for article in found[owner]:
-                if author is not None:
-                    article.prefetched_authors.append(author)
-                else:
-                    article.prefetched_tags.append(tag)
-    return articles
+    parts = [("prefetched_authors", Author), ("prefetched_tags", Tag)]
+    return rows.prefetch(articles, parts, sql, params)
 
 
 def bylines_sql():

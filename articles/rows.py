@@ -218,23 +218,35 @@ def objects(model, sql, params, using, deferred=(), extra=()):
     return result
 
 
-def prefetch(instances, to_attr, model, sql, params=()):
-    """Give each of ``instances`` the ``model`` instances of the rows of ``sql`` that are its
-    own, as a plain list under ``to_attr``, in the rows' order; returns ``instances``.
+def prefetch(instances, parts, sql, params=()):
+    """Give each of ``instances`` the instances of the rows of ``sql`` that are its own, as
+    plain lists in the rows' order: ``parts`` pairs each list's attribute with its model,
+    e.g. ``[("prefetched_tags", Tag)]``; returns ``instances``.
 
-    ``sql`` reads ``columns()`` of the model, then the id of the instance a row is for, of
-    the instances whose ids it lists where it says ``{ids}``, after its ``params``. Two
-    instances of one row (a page may list an article twice) each get the list. For a page's
-    instances: prepared on PostgreSQL, a statement takes at most 65,535 parameters.
+    ``sql`` reads ``columns()`` of each part's model side by side (a row holds one part's, the
+    others' NULL), then the id of the instance a row is for (any further columns are only
+    read), of the instances whose ids it lists where it says ``{ids}`` (each time), after all
+    its ``params``. Two instances of one row (a page may list an article twice) each get the
+    list. For a page's instances: prepared on PostgreSQL, a statement takes at most 65,535
+    parameters.
     """
     found = {}
     for instance in instances:
-        setattr(instance, to_attr, [])
+        for to_attr, _ in parts:
+            setattr(instance, to_attr, [])
         found.setdefault(instance.pk, []).append(instance)
     if not found:
         return instances
+    params = [*params, *list(found) * sql.count("{ids}")]
     sql = sql.format(ids=", ".join(["%s"] * len(found)))
-    for row in objects(model, sql, [*params, *found], model.objects.db, extra=["owner"]):
-        for instance in found[row.owner]:
-            getattr(instance, to_attr).append(row)
+    using = parts[0][1].objects.db
+    with cursor(using) as reading:
+        reading.execute(sql, params)
+        found_rows = reading.fetchall()
+    for row in found_rows:
+        read, (owner, *_) = split(row, using, *((model, ()) for _, model in parts))
+        for (to_attr, _), obj in zip(parts, read, strict=True):
+            if obj is not None:
+                for instance in found[owner]:
+                    getattr(instance, to_attr).append(obj)
     return instances
