@@ -288,6 +288,12 @@ class KeptByGeneration:
         page): the generation read from the shared cache, a query only after a change."""
         return self.under(current_generation())
 
+    def building(self, request):
+        """What the page built for ``request`` reads: under the generation the page cache
+        read for it, or else (an editor's page, the page cache turned off) the current one."""
+        generation = getattr(request, "content_generation", None)
+        return self.under(generation) if generation is not None else self.current()
+
     def under(self, generation):
         kept_generation, value = self.kept
         if generation is None or generation != kept_generation:

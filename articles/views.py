@@ -28,7 +28,7 @@ from django.views.generic import (
 )
 
 from articles import dayindex, front, listings, rows, search, shells
-from articles.cache import KeptByGeneration, current_generation, is_anonymous
+from articles.cache import KeptByGeneration, is_anonymous
 from articles.context_processors import menu_sections
 from articles.forms import SearchForm
 from articles.models import (
@@ -337,10 +337,7 @@ class ArticleDetailView(PublishedArticleMixin, DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tag_ids = self.stored_page.tag_ids if self.stored_page else None
-        # Under the generation the page cache read, or else the current one (an editor's page,
-        # the page cache turned off): what the worker keeps serves any page built now.
-        generation = getattr(self.request, "content_generation", None) or current_generation()
-        candidates = kept_candidates.under(generation)
+        candidates = kept_candidates.building(self.request)
         context["related_articles"] = self.object.related(tag_ids=tag_ids, candidates=candidates)
         # Every article the page shows a piece of; template tags of other apps (a story's
         # thread) add theirs, so that Last-Modified follows them as well.
