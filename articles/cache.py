@@ -247,15 +247,15 @@ class RecentlyAsked:
         self.asked = OrderedDict()
         self.lock = threading.Lock()
 
-    def again(self, key, now, within):
-        """Whether ``key`` was asked less than ``within`` seconds before ``now``, which is
+    def last(self, key, now):
+        """When ``key`` was last asked before ``now`` (None: not lately), ``now`` being
         remembered as the time it was last asked."""
         with self.lock:
             before = self.asked.pop(key, None)
             self.asked[key] = now
             if len(self.asked) > self.size:
                 del self.asked[next(iter(self.asked))]
-        return before is not None and now - before < within
+        return before
 
 
 def current_generation():
@@ -401,7 +401,14 @@ class ReaderPageCacheMiddleware:
             return self.get_response(request)
 
         key = page_key(request.path, page)
-        asked_lately = self.asked.again(key, time.time(), settings.READER_CACHE_SECONDS)
+        now = time.time()
+        asked_before = self.asked.last(key, now)
+        asked_lately = (
+            asked_before is not None and now - asked_before < settings.READER_CACHE_SECONDS
+        )
+        # A page this worker was not asked for lately is not stored as an article page either
+        # (articles.shells.worth_storing()).
+        request.asked_before = asked_before is not None
         generation, stored = self.lookup(key)
         if stored is not None:
             return self.from_cache(request, *stored[2:])

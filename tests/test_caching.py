@@ -375,10 +375,10 @@ class SecondRequestTests(TestCase):
     def test_the_worker_remembers_the_latest_pages_only(self):
         asked = RecentlyAsked(size=2)
         for key in "abc":
-            self.assertFalse(asked.again(key, now=0, within=60))
+            self.assertIsNone(asked.last(key, now=0))
         self.assertEqual(list(asked.asked), ["b", "c"])
-        self.assertFalse(asked.again("a", now=1, within=60))
-        self.assertTrue(asked.again("c", now=2, within=60))
+        self.assertIsNone(asked.last("a", now=1))
+        self.assertEqual(asked.last("c", now=2), 0)
 
 
 class StoredPageTests(TestCase):

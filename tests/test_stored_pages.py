@@ -1,5 +1,6 @@
-"""Readers' article pages come from the page stored at their first request, its fresh parts
-rendered again each time; whatever the stored part shows makes it obsolete when it changes."""
+"""Readers' article pages come from the page stored at their first request (the second with
+the page cache), its fresh parts rendered again each time; whatever the stored part shows
+makes it obsolete when it changes."""
 
 import contextlib
 import io
@@ -232,6 +233,26 @@ class StoredPageTests(TestCase):
             call_command("render_articles", verbosity=0)
         self.assertFalse(asked.called)
         self.assertFalse(ArticleShell.objects.filter(article=live).exists())
+
+
+class AskedAgainTests(TestCase):
+    """With the page cache, a worker stores an article's page when asked for it again, not
+    at its first request: a crawler asks for each page of the archive once."""
+
+    def test_a_page_asked_once_is_not_stored_and_asked_again_it_is(self):
+        url = make_article(tags=["Ukraine"]).get_absolute_url()
+        first = self.client.get(url)
+        self.assertFalse(ArticleShell.objects.exists())
+        with time_machine.travel(timezone.now() + timedelta(hours=1)):
+            cache.clear()  # as after an edit elsewhere: the page cache has it no more
+            second = self.client.get(url)
+        self.assertTrue(ArticleShell.objects.exists())
+        self.assertEqual(second.content, first.content)
+
+    def test_each_page_counts_its_own_requests(self):
+        for article in (make_article(), make_article()):
+            self.client.get(article.get_absolute_url())
+        self.assertFalse(ArticleShell.objects.exists())
 
 
 @override_settings(READER_CACHE_SECONDS=0)
