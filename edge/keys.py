@@ -55,6 +55,12 @@ def name(keys):
         current.update(keys)
 
 
+def show(instances):
+    """The page being built shows these too, kept from an earlier page rather than loaded
+    (articles.listings.SHOWN_KEPT)."""
+    name(object_key(instance) for instance in instances)
+
+
 for model in OBJECT_KEYS:
     post_init.connect(remember, sender=model, dispatch_uid=f"edge.keys.{model.__name__}")
 

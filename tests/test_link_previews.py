@@ -15,6 +15,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from articles.cache import current_generation
 from articles.models import Article
 from articles.share_card import draw_share_card, fit_headline
 from tests.factories import jpeg, make_article, make_author, make_section
@@ -339,9 +340,12 @@ class ShareCardTests(TestCase):
     def test_command_draws_the_cards_of_articles_loaded_without_save(self):
         article = make_article()
         Article.objects.filter(pk=article.pk).update(share_card="")
+        generation = current_generation()
         call_command("draw_share_cards", stdout=StringIO())
         article.refresh_from_db()
         self.assertTrue(article.share_card)
+        # Pages built before, and what workers keep of them, name no card: built again.
+        self.assertNotEqual(current_generation(), generation)
 
 
 @override_settings(SITE_URL=SITE)
@@ -357,8 +361,10 @@ class RenderHeroImagesCommandTests(TestCase):
         Article.objects.filter(pk=article.pk).update(
             hero_image=original, hero_width=4000, hero_height=2250, hero_renditions=old_renditions
         )
-        output = StringIO()
+        output, generation = StringIO(), current_generation()
         call_command("render_hero_images", stdout=output)
+        # Pages and sidebars built before name the old files: built again.
+        self.assertNotEqual(current_generation(), generation)
         # The old original goes; the renditions stay, as the article's first revision names them.
         self.assertEqual(output.getvalue(), "1 hero image(s) rendered, 1 old file(s) deleted.\n")
         self.assertFalse(default_storage.exists(original))

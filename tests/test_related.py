@@ -13,7 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import listings
 from articles.models import Article
-from tests.factories import jpeg_upload, make_article
+from tests.factories import jpeg_upload, keep_menu, make_article
 
 
 class RelatedArticlesTests(TestCase):
@@ -176,6 +176,30 @@ class KeptCandidatesTests(TestCase):
         # No edit renews the content generation: the tag's candidates lapse when it is due.
         with time_machine.travel(timezone.now() + timedelta(hours=2)):
             self.assertEqual(self.sidebar(article), [scheduled])
+
+    def test_the_sidebars_articles_are_read_once_until_the_next_edit(self):
+        now = timezone.now()
+        articles = [
+            make_article(tags=["Ukraine"], published_at=now - timedelta(days=i)) for i in range(7)
+        ]
+        keep_menu(self.client)
+        self.sidebar(articles[6])
+        # The two oldest show the same five newest: the article with its authors and tags.
+        with self.assertNumQueries(2):
+            self.assertEqual(self.sidebar(articles[5]), articles[:5])
+        articles[0].title = "Un titre corrigé"
+        articles[0].save()
+        self.assertContains(self.client.get(articles[6].get_absolute_url()), "Un titre corrigé")
+
+    def test_a_worker_keeps_a_bounded_number_of_sidebar_articles(self):
+        articles = [make_article(tags=["Ukraine"]) for _ in range(3)]
+        candidates = listings.TagCandidates()
+        with patch.object(listings, "KEPT_TEASERS", 2):
+            articles[0].related(candidates=candidates)
+            self.assertEqual(set(candidates.teasers), {article.pk for article in articles[1:]})
+            # Full: it begins again with what it read, and the sidebar still shows both.
+            self.assertEqual(articles[1].related(candidates=candidates), [articles[2], articles[0]])
+        self.assertEqual(set(candidates.teasers), {articles[0].pk})
 
     def test_a_worker_keeps_a_bounded_number_of_tags_and_candidates(self):
         candidates = listings.TagCandidates()

@@ -107,16 +107,16 @@ class StoredPageTests(TestCase):
             self.page()
         renew.assert_not_called()
 
-    def test_reading_the_stored_page_costs_the_article_the_sidebar_and_the_menu(self):
+    def test_reading_the_stored_page_costs_the_article_and_its_fresh_parts(self):
         # The article with its flags, its authors and tags (one statement), its places, the
         # sidebar's candidates and articles; the page is stored; its fresh parts: the menu,
         # the story thread (its stories with the pieces either side).
         with self.assertNumQueries(7 + STORING):
             self.page()
-        # The article with its stored page and flags, the sidebar's articles (its tags are
-        # stored with the page, their candidates kept until the next edit), the menu, the
-        # story thread.
-        with self.assertNumQueries(4):
+        # The article with its stored page and flags, the menu, the story thread: its tags
+        # are stored with the page, their candidates and the sidebar's articles kept until
+        # the next edit.
+        with self.assertNumQueries(3):
             self.page()
 
     def test_an_edit_of_the_article_shows_at_once(self):

@@ -52,6 +52,12 @@ CANDIDATES_PER_TAG = 100
 # candidates of the 300 tags of a generated 100,000-article archive took 13 MB.
 KEPT_TAGS = 5_000
 KEPT_CANDIDATES = 25_000
+# The sidebar's articles a worker keeps read (TagCandidates.teasers), about 1.5 kB each.
+KEPT_TEASERS = 5_000
+# Called with the kept articles a sidebar shows without reading them, which their reading
+# would have announced (post_init): registered by the edge app, which names them in the
+# page's surrogate keys, and which this one does not import.
+SHOWN_KEPT = []
 PUBLISHED = anchors.PUBLISHED
 # Later than any publication time, and within reach of any time zone's conversion.
 END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
@@ -398,27 +404,35 @@ def related(model, deferred, article_id, tag_ids, limit, pinned=True, candidates
     those sharing most of these tags, then newest, ranked among each tag's CANDIDATES_PER_TAG
     newest articles and no others (``candidates``: a worker's ``TagCandidates``, or read afresh).
 
-    Then one statement reads the pins and the chosen candidates. The article table's own rule
-    (``published()``) is checked again on the rows read.
+    Then one statement reads the pins and the chosen candidates that ``candidates`` does not
+    keep yet (``TagCandidates.teasers``), none when it keeps them all and there is no pin. The
+    article table's own rule (``published()``) is checked again on the rows read.
     """
     now = timezone.now()
     if candidates is None:
         candidates = TagCandidates()
     ranked = candidates.ranked(article_id, tag_ids, limit, now) if tag_ids else []
-    if not ranked and not pinned:
-        return []
-    published = [model.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
-    params = [article_id, *published] if pinned else []
-    if ranked:
-        params += [*(candidate for _, _, candidate in ranked), *published]
-    sql = related_sql(model, tuple(deferred), pinned, len(ranked))
-    found = rows.objects(model, sql, params, model.objects.db, deferred, extra=["pinned"])
+    kept = candidates.teasers
+    by_id = {candidate: kept[candidate] for _, _, candidate in ranked if candidate in kept}
+    for show in SHOWN_KEPT:
+        show(by_id.values())
+    missing = [candidate for _, _, candidate in ranked if candidate not in by_id]
+    found = []
+    if pinned or missing:
+        published = [model.Status.PUBLISHED, connection.ops.adapt_datetimefield_value(now)]
+        params = [article_id, *published] if pinned else []
+        if missing:
+            params += [*missing, *published]
+        sql = related_sql(model, tuple(deferred), pinned, len(missing))
+        found = rows.objects(model, sql, params, model.objects.db, deferred, extra=["pinned"])
     pinned_articles = sorted(
         (article for article in found if article.pinned),
         key=lambda article: (article.published_at, article.pk),
         reverse=True,
     )
-    by_id = {article.pk: article for article in found if not article.pinned}
+    read = {article.pk: article for article in found if not article.pinned}
+    candidates.keep_teasers(read)
+    by_id.update(read)
     shown = {article.pk for article in pinned_articles}
     chosen = [by_id[pk] for _, _, pk in ranked if pk in by_id and pk not in shown]
     return [*pinned_articles, *chosen][:limit]
@@ -474,6 +488,19 @@ class TagCandidates:
     def __init__(self):
         self.tags = {}  # tag id: (its candidates' ids, when its next scheduled one is due)
         self.articles = {}  # candidate id: (its publication time, its tags' ids)
+        self.teasers = {}  # candidate id: the article as related() read it, for its sidebar
+
+    def keep_teasers(self, articles):
+        """Keep these ``articles`` (by id), as related() read them, beside those kept. Past
+        KEPT_TEASERS, begin again with these.
+
+        The sidebars of a busy tag's long tail show its same few newest articles: read once
+        per generation, not on every page. Like the candidates, they are what every article
+        page built under the generation would read, as no article changes without renewing it.
+        """
+        if len(self.teasers) + len(articles) > KEPT_TEASERS:
+            self.teasers = {}
+        self.teasers.update(articles)
 
     def ranked(self, article_id, tag_ids, limit, now):
         """The ``limit`` best (tags shared, publication time, id) of the candidates of

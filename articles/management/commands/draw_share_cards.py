@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import F, Q
 
+from articles.cache import bump_generation
 from articles.models import Article
 
 
@@ -23,4 +24,6 @@ class Command(BaseCommand):
                     share_card=article.share_card.name, shell_stamp=F("shell_stamp") + 1
                 )
                 drawn += 1
+        if drawn:
+            bump_generation()  # update() sends no signal: the pages built before name old cards
         self.stdout.write(f"{drawn} share card(s) drawn.")

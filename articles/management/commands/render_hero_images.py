@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import F
 
 from articles import media
+from articles.cache import bump_generation
 from articles.images import MAX_SIDE, SHARE_WIDTH, clean_and_render
 from articles.models import Article
 
@@ -34,6 +35,10 @@ class Command(BaseCommand):
                 shell_stamp=F("shell_stamp") + 1,  # its stored page shows the old renditions
             )
             rendered += 1
+        if rendered:
+            # update() sends no signal: the pages and sidebars built before, kept by the page
+            # cache and by each worker (articles.listings.TagCandidates), name the old files.
+            bump_generation()
         deleted = media.delete_unreferenced(names=replaced, grace=timedelta(0))
         self.stdout.write(f"{rendered} hero image(s) rendered, {len(deleted)} old file(s) deleted.")
 
