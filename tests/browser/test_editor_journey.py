@@ -54,6 +54,7 @@ def test_an_image_over_the_limit_is_refused_when_chosen_and_the_text_stays(new_p
     huge = tmp_path / "raffinerie.jpg"
     huge.touch()
     os.truncate(huge, images.MAX_BYTES + 1)
+    expect(editor.locator(".field-hero_image [role=alert]")).to_be_hidden()  # nothing chosen yet
     editor.locator("#id_hero_image").set_input_files(huge)
     expect(editor.locator(".field-hero_image [role=alert]")).to_have_text("L’image dépasse 15 Mo.")
     assert editor.locator("#id_hero_image").evaluate("input => input.files.length") == 0
