@@ -441,8 +441,8 @@ def related(model, deferred, article_id, tag_ids, limit, pinned=True, candidates
 @lru_cache(maxsize=32)
 def related_sql(model, deferred, pinned, ranked):
     """The statement of ``related()``: the pins of an article when ``pinned``, and ``ranked``
-    chosen articles by id. Written once per process: writing its columns out cost each
-    sidebar a tenth of its time."""
+    chosen articles by id. Written once per process rather than for each sidebar (about
+    0.1 ms of its 0.6 ms of CPU)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     pins = model.pinned_related.through._meta
