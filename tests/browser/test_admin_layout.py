@@ -1,4 +1,4 @@
-"""Admin lists at an editor's usual screen width: nothing scrolls sideways."""
+"""The desk at an editor's usual screen width: nothing scrolls sideways, headlines show whole."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -39,3 +39,17 @@ def test_article_versions_fit_a_1280_px_screen(desk, site):
         <= 0
     )
     desk.check(page, "article-versions")
+
+
+def test_a_long_headline_shows_whole_in_the_article_form(desk, site):
+    page = desk("jeanne.dupont-moreau", "Éditeurs")
+    page.set_viewport_size(LAPTOP)
+    page.goto(reverse("admin:articles_article_change", args=[Article.objects.latest().pk]))
+    title = page.locator("#id_title")
+    title.fill("Des troupes nord-coréennes soutiennent la Russie en Ukraine, selon Séoul")
+    assert title.evaluate("input => input.scrollWidth <= input.clientWidth")
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    desk.check(page, "article-form")
