@@ -513,7 +513,9 @@ class StoredPageCompressionTests(TestCase):
             )
             if "lz4" not in cursor.fetchone()[0]:
                 self.skipTest("this PostgreSQL server was built without LZ4")
-        self.client.get(make_article(body="<p>Un paragraphe.</p>" * 200).get_absolute_url())
+        url = make_article(body="<p>Un paragraphe.</p>" * 200).get_absolute_url()
+        for _ in range(2):  # stored when asked again
+            self.client.get(url)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_column_compression(html) FROM articles_articleshell")
             self.assertEqual(cursor.fetchall(), [("lz4",)])
