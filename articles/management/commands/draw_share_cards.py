@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
-from django.db.models import F, Q
+from django.db.models import Q
 
-from articles.cache import bump_generation
+from articles import shells
 from articles.models import Article
 
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        drawn = 0
+        drawn = []
         # A sensitive hero image is never a link preview: those articles need a card too.
         needing_cards = Article.objects.filter(Q(hero_image="") | Q(hero_sensitive=True))
         for article in needing_cards.iterator():
@@ -20,10 +20,8 @@ class Command(BaseCommand):
             article.draw_share_card()
             if article.share_card.name != before:
                 # update(), not save(): drawing a card is not an edit of the article.
-                Article.objects.filter(pk=article.pk).update(
-                    share_card=article.share_card.name, shell_stamp=F("shell_stamp") + 1
-                )
-                drawn += 1
+                Article.objects.filter(pk=article.pk).update(share_card=article.share_card.name)
+                drawn.append(article.pk)
         if drawn:
-            bump_generation()  # update() sends no signal: the pages built before name old cards
-        self.stdout.write(f"{drawn} share card(s) drawn.")
+            shells.bump(drawn)  # the pages built before name the old cards
+        self.stdout.write(f"{len(drawn)} share card(s) drawn.")

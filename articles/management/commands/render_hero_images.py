@@ -1,10 +1,8 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db.models import F
 
-from articles import media
-from articles.cache import bump_generation
+from articles import media, shells
 from articles.images import MAX_SIDE, SHARE_WIDTH, clean_and_render
 from articles.models import Article
 
@@ -17,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        rendered, replaced = 0, []
+        rendered, replaced = [], []
         for article in Article.objects.exclude(hero_image="").iterator():
             if self.is_current(article):
                 continue
@@ -32,15 +30,16 @@ class Command(BaseCommand):
                 hero_width=width,
                 hero_height=height,
                 hero_renditions=renditions,
-                shell_stamp=F("shell_stamp") + 1,  # its stored page shows the old renditions
             )
-            rendered += 1
+            rendered.append(article.pk)
         if rendered:
-            # update() sends no signal: the pages and sidebars built before, kept by the page
-            # cache and by each worker (articles.listings.TagCandidates), name the old files.
-            bump_generation()
+            # The pages built before, stored or kept by the page cache and by each worker
+            # (articles.listings.TagCandidates), name the old files.
+            shells.bump(rendered)
         deleted = media.delete_unreferenced(names=replaced, grace=timedelta(0))
-        self.stdout.write(f"{rendered} hero image(s) rendered, {len(deleted)} old file(s) deleted.")
+        self.stdout.write(
+            f"{len(rendered)} hero image(s) rendered, {len(deleted)} old file(s) deleted."
+        )
 
     @staticmethod
     def is_current(article):
